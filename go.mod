@@ -1,0 +1,10 @@
+module github.com/etcdlab/etcdlab
+
+go 1.26
+
+require (
+	github.com/fxamacker/cbor/v2 v2.9.6 // indirect
+	github.com/google/btree v1.1.3 // indirect
+	github.com/stretchr/testify v1.12.1 // indirect
+	github.com/x448/float16 v0.8.4 // indirect
+)
