@@ -11,26 +11,26 @@ import "fmt"
 type EventKind uint8
 
 const (
-	EvRoleChanged          EventKind = iota // Node became Role in Term (Peer: the leader, if known)
-	EvElectionTimeout                       // Node's election timer fired
-	EvVoteGranted                           // Node granted its (pre-)vote to Peer in Term
-	EvVoteRejected                          // Node refused Peer its (pre-)vote; Reason says why
-	EvStepDown                              // Node stopped leading; Reason says why (check quorum, higher term, removed)
-	EvProposalAppended                      // the leader appended a proposal at Index
-	EvProposalDropped                       // a proposal was dropped; Reason says why
-	EvAppendAccepted                        // Node (follower) appended entries from Peer up to Index
-	EvAppendRejected                        // Node (follower) refused entries from Peer at Index (log mismatch)
-	EvCommitted                             // Node's commit index advanced to Index
-	EvProgressChanged                       // the leader's view of Peer changed state (Reason: new state)
-	EvSnapshotSendStarted                   // the leader started streaming snapshot Index to Peer
-	EvSnapshotInstalled                     // Node installed the snapshot at Index from Peer
-	EvSnapshotCreated                       // Node took a state snapshot at Index
-	EvLogCompacted                          // Node discarded its log up to Index
-	EvConfChanged                           // Node applied a membership change (Reason: what changed)
-	EvConfChangeRefused                     // the leader refused a membership change; Reason says why
-	EvTransferStarted                       // the leader began handing leadership to Peer
-	EvTransferAborted                       // a leadership transfer to Peer gave up
-	EvReadIndexReady                        // a ReadIndex request was answered with Index
+	EvRoleChanged         EventKind = iota // Node became Role in Term (Peer: the leader, if known)
+	EvElectionTimeout                      // Node's election timer fired
+	EvVoteGranted                          // Node granted its (pre-)vote to Peer in Term
+	EvVoteRejected                         // Node refused Peer its (pre-)vote; Reason says why
+	EvStepDown                             // Node stopped leading; Reason says why (check quorum, higher term, removed)
+	EvProposalAppended                     // the leader appended a proposal at Index
+	EvProposalDropped                      // a proposal was dropped; Reason says why
+	EvAppendAccepted                       // Node (follower) appended entries from Peer up to Index
+	EvAppendRejected                       // Node (follower) refused entries from Peer at Index (log mismatch)
+	EvCommitted                            // Node's commit index advanced to Index
+	EvProgressChanged                      // the leader's view of Peer changed state (Reason: new state)
+	EvSnapshotSendStarted                  // the leader started streaming snapshot Index to Peer
+	EvSnapshotInstalled                    // Node installed the snapshot at Index from Peer
+	EvSnapshotCreated                      // Node took a state snapshot at Index
+	EvLogCompacted                         // Node discarded its log up to Index
+	EvConfChanged                          // Node applied a membership change (Reason: what changed)
+	EvConfChangeRefused                    // the leader refused a membership change; Reason says why
+	EvTransferStarted                      // the leader began handing leadership to Peer
+	EvTransferAborted                      // a leadership transfer to Peer gave up
+	EvReadIndexReady                       // a ReadIndex request was answered with Index
 )
 
 var eventNames = [...]string{
