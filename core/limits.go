@@ -47,3 +47,85 @@ const (
 	// MaxClusterSize bounds the simulator's cluster.
 	MaxClusterSize = 9
 )
+
+// Leases (core/lease). etcd: server/lease/lessor.go and etcdserver's
+// server.go, which sets the lessor's minimum TTL from the election timeout.
+const (
+	// DefaultHeartbeatIntervalMillis is one tick in wall-clock terms. etcd:
+	// --heartbeat-interval=100ms. The lessor derives its default election
+	// timeout (DefaultElectionTicks ticks of this) for the minimum lease TTL.
+	DefaultHeartbeatIntervalMillis = 100
+
+	// MaxLeaseTTLSeconds is the largest TTL a lease may be granted. etcd:
+	// MaxLeaseTTL = 9,000,000,000 s (about 285 years).
+	MaxLeaseTTLSeconds = 9_000_000_000
+
+	// LeaseRevokeRate bounds how many expired leases the leader revokes per
+	// second, so that a pile of leases expiring together (say, after a long
+	// partition) does not flood the Raft log with revokes. etcd:
+	// leaseRevokeRate = 1000.
+	LeaseRevokeRate = 1000
+
+	// LeaseLoopIntervalMillis is how often the leader asks its lessor for
+	// expired leases and due checkpoints. etcd: the lessor's runLoop wakes
+	// every 500 ms.
+	LeaseLoopIntervalMillis = 500
+
+	// MaxExpiredLeasesPerCall bounds one lessor.ExpiredLeases answer: the
+	// revoke rate times the loop interval, so that a caller polling every
+	// LeaseLoopIntervalMillis revokes at most LeaseRevokeRate per second.
+	// etcd: revokeLimit = leaseRevokeRate / 2.
+	MaxExpiredLeasesPerCall = LeaseRevokeRate * LeaseLoopIntervalMillis / 1000
+
+	// LeaseExpiredRetryMillis is how long the leader waits for the revoke of
+	// an expired lease to apply before it offers the lease for revoke again
+	// (the proposal may have been lost in a leader change). etcd:
+	// defaultExpiredleaseRetryInterval = 3 s.
+	LeaseExpiredRetryMillis = 3_000
+
+	// DefaultLeaseCheckpointIntervalSeconds is how often the leader records a
+	// lease's remaining TTL in the Raft log. etcd:
+	// defaultLeaseCheckpointInterval = 5 min.
+	DefaultLeaseCheckpointIntervalSeconds = 300
+
+	// MaxLeaseCheckpointBatch bounds the checkpoints in one Raft entry. etcd:
+	// maxLeaseCheckpointBatchSize = 1000.
+	MaxLeaseCheckpointBatch = 1000
+
+	// LeaseCheckpointRate bounds checkpoints recorded per second: a caller
+	// polling every LeaseLoopIntervalMillis takes at most
+	// LeaseCheckpointRate/2 full batches per poll. etcd:
+	// leaseCheckpointRate = 1000.
+	LeaseCheckpointRate = 1000
+)
+
+// Storage and watch limits (core/backend, core/mvcc).
+const (
+	// BackendPageBytes is the page size of the backend's B+tree file. bbolt:
+	// the OS page size, 4096 on linux/amd64.
+	BackendPageBytes = 4096
+
+	// BackendMaxKeyBytes bounds one backend key. bbolt: MaxKeySize = 32768.
+	BackendMaxKeyBytes = 32768
+
+	// WatchStreamBufferResponses bounds the responses a watch stream holds
+	// for its consumer; a watcher whose response does not fit becomes a
+	// victim and catches up later. etcd: chanBufLen = 128.
+	WatchStreamBufferResponses = 128
+
+	// WatchBatchMaxRevisions bounds the revisions a catching-up watcher
+	// receives in one response. etcd: watchBatchMaxRevs = 1000.
+	WatchBatchMaxRevisions = 1000
+
+	// MaxWatchersPerSync bounds the unsynced watchers one SyncWatchers call
+	// catches up. etcd: maxWatchersPerSync = 512.
+	MaxWatchersPerSync = 512
+)
+
+// Raft (core/raft).
+const (
+	// MaxSnapshotChunksInflight bounds the InstallSnapshot chunks a leader
+	// has in flight to one follower (etcdlab's own: etcd streams a snapshot
+	// over one HTTP body instead).
+	MaxSnapshotChunksInflight = 4
+)
