@@ -103,3 +103,6 @@ func (c Config) validate() error {
 	}
 	return nil
 }
+
+func (c Config) isPreVote() bool     { return !c.DisablePreVote }
+func (c Config) isCheckQuorum() bool { return !c.DisableCheckQuorum }

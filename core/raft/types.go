@@ -241,9 +241,14 @@ var CampaignTransfer = []byte("transfer")
 //  2. send Messages (the leader may send before persisting its own entries,
 //     thesis §10.2.1, but etcdlab keeps one rule for every role);
 //  3. install Snapshot in the application (if any), then apply
-//     CommittedEntries in order; for an EntryConfChange entry, call
-//     ApplyConfChange;
+//     CommittedEntries in order (an EntryConfChange entry's Data decodes
+//     with UnmarshalConfChange; the node itself takes the change into
+//     effect at Advance);
 //  4. serve reads whose ReadStates index is now applied.
+//
+// Ready marks everything it returns as handed out: call Advance once per
+// Ready, in order. CommittedEntries never go beyond the entries handed out
+// in this or an earlier Ready.
 type Ready struct {
 	// Role, Term and Lead are the node's volatile state after this batch
 	// (for display; they need no persisting).
