@@ -21,7 +21,9 @@ build:
 	$(GO) build ./...
 
 run: build
-	@echo "make run: the daemon (native/) and the lessons site (site/) are not built yet."
+	@echo "make run: the daemon and the lessons site are not built yet;"
+	@echo "meanwhile, here is a scenario on the simulated cluster:"
+	$(GO) run ./native/cmd/etcdlab sim run core/scenario/testdata/election/initial_election.scn
 
 test: vet test-go test-wasm
 
