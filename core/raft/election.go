@@ -235,11 +235,11 @@ func (n *Node) setRole(r Role) {
 	n.emit(Event{Kind: EvRoleChanged, Role: n.reportedRole(), Peer: n.lead})
 }
 
-// leaveLeadership drops everything only a leader keeps.
+// leaveLeadership drops everything only a leader keeps. A transfer in
+// progress ends without an event: stepping down is usually the transfer
+// succeeding (the transferee's vote request of a higher term deposes us,
+// thesis §3.10), and the role changes already tell who leads next.
 func (n *Node) leaveLeadership() {
-	if n.leadTransferee != None {
-		n.emit(Event{Kind: EvTransferAborted, Peer: n.leadTransferee, Reason: "no longer leader"})
-	}
 	n.prs = nil
 	n.leadTransferee = None
 	n.pendingConfIndex = 0

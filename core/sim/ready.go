@@ -31,6 +31,10 @@ func (c *Cluster) drive(p *process) {
 			break
 		}
 	}
+	if p.up && p.removed {
+		c.stop(p, errRemoved(p.id))
+		return
+	}
 	if p.up && len(p.unreachable) > 0 {
 		peers := p.unreachable
 		p.unreachable = nil
@@ -125,11 +129,19 @@ func (c *Cluster) membershipApplied(p *process) {
 			continue
 		}
 		q.removed = true
-		if q.up {
-			c.stop(q, fmt.Errorf("%s was removed from the cluster", Name(id)))
-		}
 		c.record(Record{Kind: RecRemoved, Node: id})
+		if q.up && q != p {
+			c.stop(q, errRemoved(id))
+		}
+		// A node that applied its own removal is stopped by drive once its
+		// Ready batches are done: a leader still steps down and sends the
+		// last heartbeat round that carries the commit (raft/doc.go).
 	}
+}
+
+// errRemoved is what the clients waiting on a removed node are told.
+func errRemoved(id raft.NodeID) error {
+	return fmt.Errorf("%s was removed from the cluster", Name(id))
 }
 
 // readStateReady attaches a ReadState to the read request it answers.
