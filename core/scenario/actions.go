@@ -71,6 +71,7 @@ var clusterOptions = map[string]bool{
 	"seed": true, "learners": true, "election": true, "heartbeat": true, "tick": true,
 	"snapshot-count": true, "catch-up": true, "prevote": true, "checkquorum": true,
 	"timeout": true, "latency": true, "loss": true, "dup": true, "reorder": true,
+	"snapshot-chunk": true, "max-inflight": true,
 }
 
 func checkCluster(args []string) error {
@@ -104,6 +105,8 @@ func clusterOpts(args []string) (sim.Options, error) {
 	o.TickInterval = p.duration("tick")
 	o.SnapshotCount = p.uint("snapshot-count")
 	o.CatchUpEntries = p.uint("catch-up")
+	o.SnapshotChunkBytes = int(p.uint("snapshot-chunk"))
+	o.MaxInflightMsgs = int(p.uint("max-inflight"))
 	o.DisablePreVote = !p.onOff("prevote", true)
 	o.DisableCheckQuorum = !p.onOff("checkquorum", true)
 	o.RequestTimeout = p.duration("timeout")

@@ -23,7 +23,7 @@ var commands map[string]spec
 
 func init() {
 	commands = map[string]spec{
-		"cluster":   {"cluster N [seed=S] [learners=K] [election=T] [heartbeat=T] [tick=D] [snapshot-count=N] [catch-up=N] [prevote=on|off] [checkquorum=on|off] [timeout=D] [latency=D..D] [loss=P] [dup=P] [reorder=P]", checkCluster, runCluster},
+		"cluster":   {"cluster N [seed=S] [learners=K] [election=T] [heartbeat=T] [tick=D] [snapshot-count=N] [catch-up=N] [snapshot-chunk=B] [max-inflight=N] [prevote=on|off] [checkquorum=on|off] [timeout=D] [latency=D..D] [loss=P] [dup=P] [reorder=P]", checkCluster, runCluster},
 		"net":       {"net [FROM->TO] [latency=D..D] [loss=P] [dup=P] [reorder=P] [drift NODE=±P% ...]", checkNet, runNet},
 		"drift":     {"drift NODE=±P% ...", checkDrift, runDrift},
 		"run":       {"run DURATION | run until CONDITION [within DURATION]", checkRun, runRun},

@@ -40,13 +40,15 @@
 // # Commands
 //
 //	cluster N [seed=S] [learners=K] [election=T] [heartbeat=T] [tick=D]
-//	        [snapshot-count=N] [catch-up=N] [prevote=on|off]
-//	        [checkquorum=on|off] [timeout=D] [latency=D..D] [loss=P] [dup=P]
-//	        [reorder=P]
+//	        [snapshot-count=N] [catch-up=N] [snapshot-chunk=B]
+//	        [max-inflight=N] [prevote=on|off] [checkquorum=on|off]
+//	        [timeout=D] [latency=D..D] [loss=P] [dup=P] [reorder=P]
 //	    Build the cluster: N voters n1..nN plus K learners after them,
 //	    election/heartbeat in ticks (10/1), one tick every tick=100ms of
 //	    virtual time, snapshot every snapshot-count applied entries keeping
-//	    catch-up entries (etcd's defaults 100000/5000), PreVote and
+//	    catch-up entries (etcd's defaults 100000/5000), snapshots streamed in
+//	    chunks of snapshot-chunk bytes (64 KiB) with at most max-inflight
+//	    appends in flight per follower (512), PreVote and
 //	    CheckQuorum on by default, client timeout 5s, links of 1ms..5ms
 //	    latency, reliable. Must come first, once. Invariants are always
 //	    checked.

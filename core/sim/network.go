@@ -181,5 +181,6 @@ func infoOf(id uint64, m raft.Message, now time.Duration) MessageInfo {
 		ID: id, From: m.From, To: m.To, Type: m.Type, Term: m.Term,
 		Index: m.Index, LogTerm: m.LogTerm, Commit: m.Commit,
 		Entries: len(m.Entries), Reject: m.Reject, Sent: now,
+		SnapOffset: m.SnapOffset, SnapTotal: m.SnapTotal, SnapChunk: len(m.SnapChunk),
 	}
 }

@@ -47,6 +47,12 @@ type Options struct {
 	// CatchUpEntries is how many entries a node keeps behind its snapshot
 	// when it compacts. etcd: SnapshotCatchUpEntries.
 	CatchUpEntries uint64
+	// SnapshotChunkBytes is the size of one InstallSnapshot chunk, and
+	// MaxInflightMsgs bounds the appends in flight to one follower; zero
+	// means etcdlab's defaults (core/limits.go). Small values make the
+	// chunked snapshot stream and the flow-control window visible.
+	SnapshotChunkBytes int
+	MaxInflightMsgs    int
 
 	// Network is the model every link starts with.
 	Network LinkModel

@@ -85,6 +85,7 @@ func (c *Cluster) start(p *process) error {
 		Rand: p.rand, DisablePreVote: c.opts.DisablePreVote, DisableCheckQuorum: c.opts.DisableCheckQuorum,
 		Bootstrap: p.bootstrap, HardState: p.disk.hardState, Snapshot: snap,
 		Entries: p.disk.entriesAfterSnapshot(), Applied: applied,
+		SnapshotChunkBytes: c.opts.SnapshotChunkBytes, MaxInflightMsgs: c.opts.MaxInflightMsgs,
 	})
 	if err != nil {
 		return fmt.Errorf("sim: start %s: %w", Name(p.id), err)

@@ -121,6 +121,11 @@ type MessageInfo struct {
 	Commit   uint64
 	Entries  int
 	Reject   bool
+	// SnapOffset, SnapChunk and SnapTotal place a MsgSnap chunk in its
+	// snapshot (bytes); a MsgSnapResp carries the bytes received so far in
+	// SnapOffset.
+	SnapOffset, SnapTotal uint64
+	SnapChunk             int
 	// Sent is when the message entered the network, Due when it arrives
 	// (zero while held).
 	Sent, Due time.Duration
@@ -139,6 +144,12 @@ func (m MessageInfo) String() string {
 	}
 	if m.Commit != 0 {
 		fmt.Fprintf(&b, " commit=%d", m.Commit)
+	}
+	switch m.Type {
+	case raft.MsgSnap:
+		fmt.Fprintf(&b, " chunk=%d+%d/%d", m.SnapOffset, m.SnapChunk, m.SnapTotal)
+	case raft.MsgSnapResp:
+		fmt.Fprintf(&b, " received=%d", m.SnapOffset)
 	}
 	if m.Reject {
 		b.WriteString(" reject")
