@@ -47,6 +47,14 @@ type Config struct {
 	// configuration (as etcd bootstraps). Ignored when restarting. Empty for
 	// a node that joins a running cluster: it learns the membership from the
 	// leader.
+	//
+	// A bootstrap member that crashed before persisting anything must be
+	// given its Bootstrap again (a daemon with an empty data dir
+	// bootstraps anew): started empty, it would learn the initial
+	// membership from the leader one applied entry at a time, and n1, having
+	// applied "add voter n1" alone, would believe itself the only voter and
+	// elect itself (the adversarial test found this with a caller that
+	// forgot).
 	Bootstrap []ConfChange
 
 	// The persisted state to restart from; all empty for a new node.

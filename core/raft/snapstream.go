@@ -18,18 +18,30 @@ package raft
 // follower's offset. If two heartbeat answers in a row arrive with no chunk
 // acknowledged in between, the leader assumes the tail of the stream was
 // lost and resends from the last acknowledged offset. A follower that lost
-// its partial snapshot (it restarted) rejects a chunk at a non-zero offset
-// with offset 0, and the stream starts over. A chunk of a snapshot the
-// follower's commit index already covers is answered with MsgAppResp at
-// once: it needs nothing more.
+// its partial snapshot (it restarted), or holds part of another stream (a
+// stream belongs to one leader in one term), rejects a chunk at a non-zero
+// offset with offset 0, and the stream starts over. A chunk of a snapshot
+// the follower's commit index already covers is answered with MsgAppResp
+// at once: it needs nothing more.
 
 import "fmt"
 
-// snapAssembly is a snapshot a follower is receiving.
+// snapAssembly is a snapshot a follower is receiving. A stream belongs to
+// one leader in one term: two leaders may hold snapshots of the same index
+// whose bytes differ (a bbolt file is not the same byte for byte on every
+// member), so chunks of different streams never mix.
 type snapAssembly struct {
+	from  NodeID
+	term  uint64
 	meta  SnapshotMeta
 	total uint64
 	data  []byte
+}
+
+// sameStream reports whether chunk m continues the stream a.
+func (a *snapAssembly) sameStream(m Message) bool {
+	return a != nil && a.from == m.From && a.term == m.Term && a.total == m.SnapTotal &&
+		a.meta.Index == m.SnapMeta.Index && a.meta.Term == m.SnapMeta.Term
 }
 
 // startSnapshot switches `to` to the snapshot state and starts streaming.
@@ -111,12 +123,13 @@ func (n *Node) handleSnapChunk(m Message) {
 		return
 	}
 	a := n.incoming
-	if a == nil || a.meta.Index != meta.Index || a.meta.Term != meta.Term {
+	if !a.sameStream(m) {
 		if m.SnapOffset != 0 {
+			// Not the start of a stream we hold: ask for it from the start.
 			n.send(Message{Type: MsgSnapResp, To: m.From, Index: meta.Index, Reject: true})
 			return
 		}
-		a = &snapAssembly{meta: meta, total: m.SnapTotal}
+		a = &snapAssembly{from: m.From, term: m.Term, meta: meta, total: m.SnapTotal}
 		n.incoming = a
 	}
 	held := uint64(len(a.data))
@@ -132,18 +145,26 @@ func (n *Node) handleSnapChunk(m Message) {
 		return
 	}
 	n.incoming = nil
-	n.installSnapshot(m.From, Snapshot{Meta: a.meta, Data: a.data})
-	n.send(Message{Type: MsgAppResp, To: m.From, Index: n.log.lastIndex()})
+	// Acknowledge only what is known to match the leader's log: after a
+	// restore that is the whole log; otherwise the entries after the
+	// snapshot's may be stale ones of an old term, and only the committed
+	// prefix is sure (Log Matching; etcd: handleSnapshot).
+	acked := n.log.committed
+	if n.installSnapshot(m.From, Snapshot{Meta: a.meta, Data: a.data}) {
+		acked = n.log.lastIndex()
+	}
+	n.send(Message{Type: MsgAppResp, To: m.From, Index: acked})
 }
 
 // installSnapshot puts a complete snapshot in place (Raft §7): if the log
 // already holds its last entry, only the commit index moves; otherwise the
-// log is replaced by the snapshot and its membership adopted.
-func (n *Node) installSnapshot(from NodeID, s Snapshot) {
+// log is replaced by the snapshot and its membership adopted. It reports
+// whether the log was replaced.
+func (n *Node) installSnapshot(from NodeID, s Snapshot) bool {
 	meta := s.Meta
 	if n.log.matchTerm(meta.Index, meta.Term) {
 		n.followerCommitTo(meta.Index)
-		return
+		return false
 	}
 	before := n.reportedRole()
 	n.log.restore(meta.Index, meta.Term)
@@ -157,4 +178,5 @@ func (n *Node) installSnapshot(from NodeID, s Snapshot) {
 	if r := n.reportedRole(); r != before {
 		n.emit(Event{Kind: EvRoleChanged, Role: r, Peer: n.lead})
 	}
+	return true
 }
