@@ -129,3 +129,40 @@ const (
 	// over one HTTP body instead).
 	MaxSnapshotChunksInflight = 4
 )
+
+// The replicated state machine (core/server). etcd: server/etcdserver.
+const (
+	// RequestTimeoutBaseMillis is the fixed part of how long a request may
+	// wait to be committed and applied; the member adds twice its election
+	// timeout. etcd: ServerConfig.ReqTimeout = 5s + 2 × election timeout.
+	RequestTimeoutBaseMillis = 5_000
+
+	// MaxGapBetweenApplyAndCommitIndex: a member whose applying lags its
+	// commit index by more refuses new requests ("too many requests").
+	// etcd: maxGapBetweenApplyAndCommitIndex = 5000.
+	MaxGapBetweenApplyAndCommitIndex = 5_000
+
+	// MaxLearners bounds the learner members of a cluster. etcd:
+	// membership.maxLearners = 1.
+	MaxLearners = 1
+
+	// QuotaKVOverheadBytes and QuotaLeaseOverheadBytes estimate what one
+	// put and one lease add to the backend, for the quota check. etcd:
+	// quota.go kvOverhead = 256, leaseOverhead = 64.
+	QuotaKVOverheadBytes    = 256
+	QuotaLeaseOverheadBytes = 64
+
+	// RevisionCompactionIntervalSeconds: in revision mode the leader
+	// compacts every 5 minutes. etcd: v3compactor revInterval = 5 min.
+	RevisionCompactionIntervalSeconds = 300
+
+	// PeriodicCompactionMaxIntervalSeconds caps the interval of periodic
+	// auto-compaction: a retention of an hour or more compacts every hour.
+	// etcd: v3compactor Periodic.getCompactInterval.
+	PeriodicCompactionMaxIntervalSeconds = 3_600
+
+	// PeriodicCompactionSamplesPerInterval: periodic auto-compaction
+	// records the revision this many times per compaction interval. etcd:
+	// v3compactor retryDivisor = 10.
+	PeriodicCompactionSamplesPerInterval = 10
+)
