@@ -20,6 +20,9 @@ func main() {
 		SilenceErrors: true,
 	}
 	root.AddCommand(newSimCommand())
+	root.AddCommand(newLessonsCommand())
+	root.AddCommand(newClientCommands()...)
+	root.AddCommand(newBenchCommand())
 	if err := root.Execute(); err != nil {
 		fmt.Fprintln(os.Stderr, "etcdlab:", err)
 		os.Exit(1)
