@@ -72,6 +72,7 @@ var clusterOptions = map[string]bool{
 	"snapshot-count": true, "catch-up": true, "prevote": true, "checkquorum": true,
 	"timeout": true, "latency": true, "loss": true, "dup": true, "reorder": true,
 	"snapshot-chunk": true, "max-inflight": true,
+	"quota": true, "auto-compaction-mode": true, "auto-compaction-retention": true, "lease-checkpoint": true,
 }
 
 func checkCluster(args []string) error {
@@ -85,6 +86,7 @@ func clusterOpts(args []string) (sim.Options, error) {
 	if err != nil {
 		return sim.Options{}, err
 	}
+	plain, etcd := etcdWord(plain)
 	if len(plain) != 1 {
 		return sim.Options{}, fmt.Errorf("needs the number of nodes")
 	}
@@ -111,6 +113,7 @@ func clusterOpts(args []string) (sim.Options, error) {
 	o.DisableCheckQuorum = !p.onOff("checkquorum", true)
 	o.RequestTimeout = p.duration("timeout")
 	o.Network = p.linkModel(sim.DefaultLinkModel)
+	o.Etcd = p.etcdOptions(etcd)
 	return o, p.err
 }
 

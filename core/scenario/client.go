@@ -7,6 +7,8 @@ package scenario
 // arrives.
 
 import (
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/etcdlab/etcdlab/core/raft"
@@ -44,6 +46,9 @@ func (r *Runner) clientArgs(rest []string) (clientArgs, error) {
 }
 
 func runPut(r *Runner, cmd *Command) error {
+	if err := r.etcdWords(cmd); err != nil || r.etcdMode() {
+		return orEtcd(r, cmd, err)
+	}
 	a, err := r.clientArgs(cmd.Args[2:])
 	if err != nil {
 		return err
@@ -52,6 +57,9 @@ func runPut(r *Runner, cmd *Command) error {
 }
 
 func runGet(r *Runner, cmd *Command) error {
+	if err := r.etcdWords(cmd); err != nil || r.etcdMode() {
+		return orEtcd(r, cmd, err)
+	}
 	a, err := r.clientArgs(cmd.Args[1:])
 	if err != nil {
 		return err
@@ -60,6 +68,9 @@ func runGet(r *Runner, cmd *Command) error {
 }
 
 func runDelete(r *Runner, cmd *Command) error {
+	if r.etcdMode() {
+		return runEtcdClient(r, cmd)
+	}
 	a, err := r.clientArgs(cmd.Args[1:])
 	if err != nil {
 		return err
@@ -80,5 +91,27 @@ func (r *Runner) await(req *sim.Request, async bool) error {
 		return err
 	}
 	r.lastErr = req.Err
+	if req.Err != nil && req.Etcd != nil {
+		r.lastErr = errors.New(sim.EtcdError(req.Err))
+	}
 	return nil
+}
+
+// etcdWords refuses etcdctl's flags in the default mode.
+func (r *Runner) etcdWords(cmd *Command) error {
+	if err := r.needCluster(); err != nil {
+		return err
+	}
+	if !r.etcdMode() && hasFlags(cmd.Args) {
+		return fmt.Errorf("%s with --flags needs etcd mode: build the cluster with `cluster N etcd`", cmd.Name)
+	}
+	return nil
+}
+
+// orEtcd runs an etcd-mode client command, unless err stops it.
+func orEtcd(r *Runner, cmd *Command, err error) error {
+	if err != nil {
+		return err
+	}
+	return runEtcdClient(r, cmd)
 }

@@ -39,16 +39,23 @@ func init() {
 		"isolate":   {"isolate NODE", checkNode, runIsolate},
 		"cut":       {"cut FROM->TO", checkLink, runCut},
 		"heal":      {"heal [NODE | FROM->TO]", checkHeal, runHeal},
-		"put":       {"put KEY VALUE [via NODE] [async]", checkClient(2, false), runPut},
-		"get":       {"get KEY [serializable] [via NODE] [async]", checkClient(1, true), runGet},
+		"put":       {"put KEY VALUE [--lease=ID] [via NODE] [async]", checkPut, runPut},
+		"get":       {"get KEY [--prefix] [--rev N] [--limit N] [--keys-only] [serializable] [via NODE] [async]", checkGet, runGet},
 		"delete":    {"delete KEY [via NODE] [async]", checkClient(1, false), runDelete},
+		"del":       {"del KEY [--prefix] [via NODE] [async]", checkDel, runDel},
+		"txn":       {"txn [if COMPARE [and COMPARE...]] then OP[; OP...] [else OP[; OP...]] [via NODE] [async]", checkTxnWords, runTxn},
+		"defrag":    {"defrag [NODE|all]", checkDefrag, runDefrag},
+		"hashkv":    {"hashkv NODE|all [REV]", checkHashKV, runHashKV},
+		"lease":     {"lease grant TTL | lease revoke ID | lease keep-alive ID | lease timetolive ID [--keys] | lease list", checkLease, runLease},
+		"alarm":     {"alarm list | alarm disarm", checkAlarm, runAlarm},
+		"watch":     {"watch KEY [--prefix] [--rev N] [via NODE]", checkWatch, runWatch},
 		"member":    {"member add|add-learner|promote|remove NODE", checkMember, runMember},
 		"transfer":  {"transfer NODE", checkNode, runTransfer},
 		"campaign":  {"campaign NODE", checkNode, runCampaign},
 		"snapshot":  {"snapshot NODE", checkNode, runSnapshot},
-		"compact":   {"compact NODE INDEX", checkCompact, runCompact},
+		"compact":   {"compact NODE INDEX | compact REV [--physical]", checkCompactAny, runCompactAny},
 		"expect":    {"expect OBSERVABLE OP VALUE", checkExpect, runExpect},
-		"show":      {"show nodes | log [NODE] | data [NODE] | messages | network | trace [N]", checkShow, runShow},
+		"show":      {"show nodes | log [NODE] | data [NODE] | etcd [NODE] | pages [NODE] | messages | network | trace [N]", checkShow, runShow},
 	}
 }
 
@@ -316,7 +323,7 @@ func checkShow(args []string) error {
 	switch args[0] {
 	case "nodes", "messages", "network":
 		return checkArgs(1, 1)(args)
-	case "log", "data":
+	case "log", "data", "etcd", "pages":
 		if len(args) == 2 && !isNodeRef(args[1]) {
 			return fmt.Errorf("%q is not a node", args[1])
 		}

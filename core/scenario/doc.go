@@ -39,10 +39,12 @@
 //
 // # Commands
 //
-//	cluster N [seed=S] [learners=K] [election=T] [heartbeat=T] [tick=D]
+//	cluster N [etcd] [seed=S] [learners=K] [election=T] [heartbeat=T] [tick=D]
 //	        [snapshot-count=N] [catch-up=N] [snapshot-chunk=B]
 //	        [max-inflight=N] [prevote=on|off] [checkquorum=on|off]
 //	        [timeout=D] [latency=D..D] [loss=P] [dup=P] [reorder=P]
+//	        [quota=B] [auto-compaction-mode=periodic|revision]
+//	        [auto-compaction-retention=R] [lease-checkpoint=on|off]
 //	    Build the cluster: N voters n1..nN plus K learners after them,
 //	    election/heartbeat in ticks (10/1), one tick every tick=100ms of
 //	    virtual time, snapshot every snapshot-count applied entries keeping
@@ -51,7 +53,11 @@
 //	    appends in flight per follower (512), PreVote and
 //	    CheckQuorum on by default, client timeout 5s, links of 1ms..5ms
 //	    latency, reliable. Must come first, once. Invariants are always
-//	    checked.
+//	    checked. The word `etcd` runs etcd mode (below); quota= (bytes,
+//	    or 64KiB, 2MiB), auto-compaction-mode=, auto-compaction-retention=
+//	    and lease-checkpoint= are etcd's --quota-backend-bytes,
+//	    --auto-compaction-* and --experimental-enable-lease-checkpoint and
+//	    need it; snapshot-chunk= and max-inflight= are not available in it.
 //	net [FROM->TO] [latency=D..D] [loss=P] [dup=P] [reorder=P] [drift NODE=±X% ...]
 //	    Change the model of every link (or of one direction of one link);
 //	    unnamed settings keep their value. After `drift`, set clock drift:
@@ -96,6 +102,7 @@
 //	put KEY VALUE [via NODE] [async]
 //	get KEY [serializable] [via NODE] [async]
 //	delete KEY [via NODE] [async]
+//	    (etcd mode adds etcdctl's flags: see below)
 //	    A client request to NODE (default: the leader when it arrives). A
 //	    write is answered when that node applies it; a get is linearizable
 //	    (ReadIndex) unless serializable (local state, maybe stale). The
@@ -110,15 +117,23 @@
 //	campaign NODE
 //	    Make NODE start an election now.
 //	snapshot NODE
-//	    Make NODE snapshot its state machine now (no compaction).
+//	    Make NODE snapshot its state machine now (no compaction; in etcd
+//	    mode the member's TakeSnapshot, which compacts the log behind it).
 //	compact NODE INDEX
-//	    Make NODE discard its log up to INDEX (at most its snapshot).
+//	    Make NODE discard its log up to INDEX (at most its snapshot). Not
+//	    in etcd mode, where the member keeps its own log; there `compact
+//	    REV` compacts the key space (below).
 //	expect CONDITION
 //	    Fail unless CONDITION holds now; prints "ok".
-//	show nodes | log [NODE] | data [NODE] | messages | network | trace [N]
+//	show nodes | log [NODE] | data [NODE] | etcd [NODE] | pages [NODE] |
+//	     messages | network | trace [N]
 //	    Print the nodes, logs (index/term, conf and empty entries marked),
-//	    state machines, messages in flight, the network, or the last N
-//	    (default 20) records of the full trace.
+//	    state machines, the etcd view (revision, compact revision, sizes,
+//	    alarms, keys with revisions and versions, leases with the time
+//	    left), the backend's page map (M meta, F freelist, D buckets,
+//	    B branch, L leaf, + overflow, . free, p pending), messages in
+//	    flight, the network, or the last N (default 20) records of the
+//	    full trace.
 //
 // # Conditions
 //
@@ -156,6 +171,78 @@
 //	NODE get KEY            KEY in NODE's state machine, or none
 //	all FIELD               holds if FIELD satisfies OP VALUE on every member
 //	quorum FIELD            ... on a majority of the voters
+//
+// # Etcd mode
+//
+// `cluster N etcd` runs etcd itself on every node: a server.Member
+// (core/server) with its key space on a backend that models bbolt's paged
+// file, its leases, alarms and membership (core/sim, etcd_member.go). The
+// commands above work as before — `put x 1` is a Put, `get` a Range,
+// `delete` a DeleteRange, member changes go through the member's
+// MemberAdd/Remove/Promote requests and wait for their answer — and print
+// etcd's answers: `put foo bar` on a fresh cluster prints "OK
+// revision=2"; errors carry etcd's messages ("etcdserver: mvcc: required
+// revision has been compacted"). The trace adds the member's events
+// (compacted, snapshot-taken, alarm-raised, lease-revoked, member-added
+// ...; `applied` is in the full trace only) and what watches deliver.
+// Commands, following etcdctl's verbs and flags:
+//
+//	put KEY VALUE [--lease=ID] [via NODE] [async]
+//	put KEY --value-bytes=N ...
+//	    Put KEY; --value-bytes puts N bytes of "x" (the scenario's own
+//	    flag, to fill a backend).
+//	get KEY [--prefix] [--rev N] [--limit N] [--keys-only] [serializable] [via NODE] [async]
+//	    Range: KEY, or every key starting with KEY; at revision N (0: now);
+//	    prints each key with its create and mod revision and version.
+//	del KEY [--prefix] [via NODE] [async]
+//	    DeleteRange; prints how many keys were deleted.
+//	txn [if COMPARE [and COMPARE ...]] then OP[; OP ...] [else OP[; OP ...]] [via NODE] [async]
+//	    A transaction on one line. COMPARE is value(KEY), version(KEY),
+//	    create(KEY), mod(KEY) or lease(KEY), then = != < or >, then a value
+//	    (quotes optional); OP is put, get or del with its flags. Prints
+//	    SUCCESS or FAILURE and each operation's answer.
+//	compact REV [--physical]
+//	    Compact the key space's history at REV, on every member.
+//	defrag [NODE | all]
+//	    Defragment one member's backend, or every running member's (the
+//	    default), one after the other; not replicated, as in etcd.
+//	lease grant TTL | lease revoke ID | lease keep-alive ID |
+//	lease timetolive ID [--keys] | lease list
+//	    Lease calls (keep-alive sends one keep-alive, as etcdctl's
+//	    --once). ID is the hex ID etcdctl prints, or Ln: the lease the n-th
+//	    `lease grant` of the scenario was granted (it prints "Ln is lease
+//	    ..."). Keep-alive and timetolive are answered by the leader only.
+//	alarm list | alarm disarm
+//	    List the alarms; disarm lists them, then disarms each (as etcdctl).
+//	watch KEY [--prefix] [--rev N] [via NODE]
+//	    Open watch wN on NODE (default: the leader now), from revision N
+//	    (default: the next one). Its events appear in the transcript as the
+//	    member delivers them; a snapshot install re-watches from the next
+//	    revision (as clientv3 does), a crash of NODE ends the watch.
+//	hashkv NODE|all [REV]
+//	    Print the member's HashKV (etcd: Maintenance.HashKV) at REV (0:
+//	    now), with its compact revision and revision.
+//
+// Observables of etcd mode:
+//
+//	revision compact-revision   the leader's key space (none: no leader;
+//	                            compact-revision -1: never compacted)
+//	db-size db-size-in-use      the leader's backend file, in bytes
+//	alarm                       the kinds of alarm raised ("NOSPACE"), or none
+//	lease ID ttl                seconds left on the leader's countdown (-1:
+//	                            no such lease)
+//	watch events                events delivered to every watch so far;
+//	                            `watch wN events` to one
+//	NODE revision | compact-revision | db-size | db-size-in-use | keys | hashkv
+//	                            one member's (also with all and quorum:
+//	                            `expect all hashkv = n1 hashkv`)
+//	NODE version|create-revision|mod-revision KEY
+//	                            KEY's version or revisions on NODE, or none
+//	NODE get KEY, NODE data     the member's keys and values, as before
+//	events KIND                 counts the member's events too (compacted,
+//	                            lease-revoked, alarm-raised ...); in etcd
+//	                            mode `events snapshot-installed` counts both
+//	                            Raft's and the member's
 //
 // # Golden files
 //

@@ -77,6 +77,11 @@ func (r *Runner) Resume() error {
 	return nil
 }
 
+// Flush writes to the transcript the notable trace records of events the
+// host carried out itself (playing the simulation between commands), so
+// that the next command's output holds only what that command caused.
+func (r *Runner) Flush() { r.flush() }
+
 // LastError is the last operating error a command met (the one `expect
 // error` reads), or nil.
 func (r *Runner) LastError() error { return r.lastErr }

@@ -59,6 +59,9 @@ func runMember(r *Runner, cmd *Command) error {
 			return err
 		}
 	}
+	if r.etcdMode() {
+		return runEtcdMember(r, cmd, id)
+	}
 	switch cmd.Args[0] {
 	case "add":
 		r.operating(r.cluster.AddVoter(id))

@@ -61,6 +61,9 @@ func checkObservable(o []string) error {
 	if len(o) == 0 {
 		return fmt.Errorf("nothing to observe before the operator")
 	}
+	if ok, err := checkEtcdObservable(o); ok {
+		return err
+	}
 	switch o[0] {
 	case "leader", "term", "elections", "time", "in-flight", "result", "value", "error":
 		if len(o) == 1 {
@@ -76,7 +79,7 @@ func checkObservable(o []string) error {
 			return nil
 		}
 	case "all", "quorum":
-		if len(o) == 2 && nodeFields[o[1]] {
+		if len(o) == 2 && (nodeFields[o[1]] || etcdNodeFields[o[1]]) {
 			return nil
 		}
 		return fmt.Errorf("%s needs a node field (%s)", o[0], fieldNames())
@@ -155,7 +158,7 @@ func (r *Runner) holdsOnNodes(c condition) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		ok, err := compare(nodeField(ns, c.observable[1]), c.op, want)
+		ok, err := compare(r.field(ns, c.observable[1]), c.op, want)
 		if err != nil {
 			return false, err
 		}
@@ -226,6 +229,9 @@ func compare(actual, op, want string) (bool, error) {
 func (r *Runner) observe(o []string) (string, error) {
 	r.count()
 	st := r.cluster.State()
+	if v, ok, err := r.observeEtcd(st, o); ok {
+		return v, err
+	}
 	switch o[0] {
 	case "leader":
 		if len(o) == 1 {
@@ -273,7 +279,9 @@ func (r *Runner) observeNode(st sim.State, o []string) (string, error) {
 	}
 	switch {
 	case len(o) == 2:
-		return nodeField(ns, o[1]), nil
+		return r.field(ns, o[1]), nil
+	case etcdKeyFields[o[1]]:
+		return keyField(ns, o[1], o[2]), nil
 	case o[1] == "get":
 		for _, kv := range ns.Data {
 			if kv.Key == o[2] {
@@ -300,6 +308,9 @@ func (r *Runner) observeNode(st sim.State, o []string) (string, error) {
 
 // nodeField reads one field of a node.
 func nodeField(ns sim.NodeState, f string) string {
+	if v, ok := etcdField(ns, f); ok {
+		return v
+	}
 	s := ns.Status
 	u := func(v uint64) string { return strconv.FormatUint(v, 10) }
 	switch f {
@@ -355,7 +366,7 @@ func (r *Runner) describeNodes(st sim.State, f string) string {
 	var parts []string
 	for _, ns := range st.Nodes {
 		if !ns.Removed {
-			parts = append(parts, ns.Name+"="+nodeField(ns, f))
+			parts = append(parts, ns.Name+"="+r.field(ns, f))
 		}
 	}
 	return strings.Join(parts, " ")

@@ -32,6 +32,9 @@ type Runner struct {
 
 	lastReq *sim.Request
 	lastErr error
+	// grants are the `lease grant` requests of etcd mode, in order: Ln
+	// names the lease the n-th one granted.
+	grants []*sim.Request
 }
 
 // NewRunner parses src and returns a runner positioned at its first line.
@@ -180,6 +183,9 @@ func (r *Runner) count() {
 			if rec.Raft.Kind == raft.EvRoleChanged && rec.Raft.Role == raft.Leader {
 				r.events["elections"]++
 			}
+		case sim.RecServer:
+			r.events["server"]++
+			r.events[rec.Server.Kind.String()]++
 		default:
 			r.events[rec.Kind.String()]++
 		}

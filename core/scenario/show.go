@@ -46,6 +46,10 @@ func runShow(r *Runner, cmd *Command) error {
 			}
 			r.printf("%s (%s)", m, due)
 		}
+	case "etcd":
+		r.showEtcd(nodes)
+	case "pages":
+		r.showPages(nodes)
 	case "network":
 		r.showNetwork(st)
 	case "trace":

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/etcdlab/etcdlab/core/raft"
+	"github.com/etcdlab/etcdlab/core/server"
 )
 
 // Operating errors a request can end with (besides raft's).
@@ -45,12 +46,21 @@ type Request struct {
 	// delete removed one.
 	Found bool
 
+	// Etcd is the request a server.Member answers (etcd mode); Reply its
+	// answer once Done, and Label how the request reads ("put foo bar").
+	Etcd  *server.Request
+	Reply *server.Response
+	Label string
+
 	readIndex uint64 // linearizable read: 0 until the ReadState arrives
 	timeout   *item
 }
 
 // String renders the request and its answer.
 func (r *Request) String() string {
+	if r.Etcd != nil {
+		return r.etcdString()
+	}
 	s := fmt.Sprintf("r%d %s %s", r.ID, r.Op, r.Key)
 	if r.Op == OpPut {
 		s += " " + r.Value
@@ -70,6 +80,9 @@ func (r *Request) String() string {
 // Outcome renders the answer alone: "ok index=5", "x=1", "not found", or
 // "error: ...".
 func (r *Request) Outcome() string {
+	if r.Etcd != nil {
+		return r.etcdOutcome()
+	}
 	switch {
 	case !r.Done:
 		return "pending"
@@ -108,6 +121,9 @@ func (c *Cluster) Requests() []*Request { return c.requests }
 func (c *Cluster) issue(r *Request) *Request {
 	c.nextReqID++
 	r.ID, r.Issued = c.nextReqID, c.now
+	if c.opts.Etcd != nil && r.Etcd == nil {
+		asEtcd(r)
+	}
 	c.requests = append(c.requests, r)
 	c.queue.schedule(&item{at: c.now, kind: EvRequest, req: r})
 	r.timeout = c.queue.schedule(&item{at: c.now + c.opts.RequestTimeout, kind: EvRequestTimeout, req: r})
@@ -131,6 +147,10 @@ func (c *Cluster) arrive(r *Request) {
 	p, err := c.upProc(via)
 	if err != nil {
 		c.finish(r, errors.New("sim: "+err.Error()))
+		return
+	}
+	if p.member != nil || r.Etcd != nil {
+		c.submit(p, r)
 		return
 	}
 	switch {

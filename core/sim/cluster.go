@@ -42,6 +42,8 @@ type Cluster struct {
 
 	requests  []*Request
 	nextReqID uint64
+	// watches are the etcd watches opened so far (etcd mode), by id - 1.
+	watches []*watch
 	// err is the first invariant violation; once set, the run is over.
 	err error
 }

@@ -83,6 +83,20 @@
 // violation) and every raft.Event — each with a virtual time, a sequence
 // number and a stable one-line String.
 //
+// # Etcd mode
+//
+// With Options.Etcd every process runs etcd's state machine, a
+// server.Member (core/server), instead of a Raft node and an Application
+// (etcd_member.go): ticks, messages and client requests go to the member,
+// and its Ready batches are carried out in the member's order — persist,
+// send, Advance (the member applies to its backend), deliver responses
+// (etcd_ready.go). A crash keeps the disk (Raft's WAL and snapshots) and
+// the backend (the bbolt file, committed entry by entry with the
+// consistent index); a restart builds a new member from both. Clients
+// submit etcd requests (etcd_client.go), watch keys (etcd_watch.go), and
+// State shows each member's etcd view and page map (etcd_state.go). Every
+// invariant check reads the member's Raft parts as in the default mode.
+//
 // # Deviations
 //
 //   - Persistence is instantaneous and a crash cannot tear a Ready in half;
@@ -93,4 +107,10 @@
 //     compact) are proposed through whichever node leads the highest term
 //     right now; client requests aimed at "the leader" choose it when they
 //     arrive.
+//   - Etcd mode: members are named by node number (member ID = n), not by
+//     etcd's hash of peer URLs; snapshot chunk size and in-flight limit
+//     are etcdlab's defaults (server.Config does not expose them); the
+//     client's timeout (RequestTimeout) may fire before the member's own
+//     (5s + 2 election timeouts), and a late answer is then dropped; a
+//     member added at runtime is started once its MemberAdd is answered.
 package sim

@@ -86,6 +86,9 @@ type checker struct {
 	commits  map[uint64]uint64 // committed index -> chained hash
 	maxKnown uint64            // highest committed index with a known hash
 	applied  map[uint64]uint64 // index -> hash of the entry applied there
+	// revisions: etcd mode, index -> the key space's revision after it
+	// (etcd_ready.go, revision agreement).
+	revisions map[uint64]int64
 }
 
 func newChecker(c *Cluster) *checker {

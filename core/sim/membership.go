@@ -51,6 +51,10 @@ func (c *Cluster) addMember(id raft.NodeID, t raft.ConfChangeType) error {
 	if int(id) >= 1 && int(id) < len(c.procs) && c.procs[id] != nil {
 		return fmt.Errorf("%s already exists; node ids are never reused", Name(id))
 	}
+	if c.opts.Etcd != nil {
+		c.MemberAdd(raft.None, id, t == raft.AddLearner)
+		return c.err
+	}
 	if err := lead.node.ProposeConfChange(raft.ConfChange{Type: t, Node: id}); err != nil {
 		return err
 	}
@@ -80,6 +84,10 @@ func (c *Cluster) changeMember(id raft.NodeID, t raft.ConfChangeType) error {
 	if err != nil {
 		return err
 	}
+	if c.opts.Etcd != nil {
+		c.memberChange(raft.None, id, t)
+		return c.err
+	}
 	if err := lead.node.ProposeConfChange(raft.ConfChange{Type: t, Node: id}); err != nil {
 		return err
 	}
@@ -98,7 +106,7 @@ func (c *Cluster) TransferLeader(id raft.NodeID) error {
 		return err
 	}
 	c.record(Record{Kind: RecAction, Node: id, Detail: "transfer leadership from " + Name(lead.id)})
-	lead.node.TransferLeader(id)
+	lead.transferLeader(id)
 	c.drive(lead)
 	return c.err
 }
@@ -110,7 +118,7 @@ func (c *Cluster) Campaign(id raft.NodeID) error {
 		return err
 	}
 	c.record(Record{Kind: RecAction, Node: id, Detail: "campaign"})
-	if err := p.node.Campaign(); err != nil {
+	if err := p.campaign(); err != nil {
 		return err
 	}
 	c.drive(p)
@@ -124,7 +132,12 @@ func (c *Cluster) Snapshot(id raft.NodeID) error {
 	if err != nil {
 		return err
 	}
-	if err := c.snapshotNow(p, false); err != nil {
+	if p.member != nil {
+		err = p.member.TakeSnapshot()
+	} else {
+		err = c.snapshotNow(p, false)
+	}
+	if err != nil {
 		return err
 	}
 	c.drive(p)
@@ -136,6 +149,9 @@ func (c *Cluster) Compact(id raft.NodeID, index uint64) error {
 	p, err := c.upProc(id)
 	if err != nil {
 		return err
+	}
+	if p.member != nil {
+		return errRaftCompactInEtcdMode
 	}
 	if err := c.compact(p, index); err != nil {
 		return err

@@ -72,6 +72,11 @@ type Options struct {
 	// NewApplication builds the state machine of each node; nil means the
 	// simulator's own key-value map (NewKV).
 	NewApplication func() Application
+
+	// Etcd, if set, runs etcd mode: every process is a server.Member
+	// (core/server) instead of a Raft node with an Application
+	// (etcd_member.go). Nil keeps the simple key-value application.
+	Etcd *EtcdOptions
 }
 
 // LinkModel is how one direction of a link behaves.
@@ -121,7 +126,7 @@ func (o Options) withDefaults() Options {
 	if o.RequestTimeout == 0 {
 		o.RequestTimeout = DefaultRequestTimeout
 	}
-	if o.NewApplication == nil {
+	if o.NewApplication == nil && o.Etcd == nil {
 		o.NewApplication = func() Application { return NewKV() }
 	}
 	return o
@@ -138,6 +143,11 @@ func (o Options) validate() error {
 		return fmt.Errorf("sim: heartbeat (%d ticks) must be shorter than the election timeout (%d ticks)", o.HeartbeatTicks, o.ElectionTicks)
 	case o.TickInterval <= 0:
 		return fmt.Errorf("sim: tick interval must be positive, got %v", o.TickInterval)
+	}
+	if o.Etcd != nil {
+		if err := o.validateEtcd(); err != nil {
+			return err
+		}
 	}
 	return o.Network.validate()
 }

@@ -13,8 +13,10 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/etcdlab/etcdlab/core/backend"
 	"github.com/etcdlab/etcdlab/core/raft"
 	"github.com/etcdlab/etcdlab/core/rng"
+	"github.com/etcdlab/etcdlab/core/server"
 )
 
 // process is one member of the simulated cluster.
@@ -25,6 +27,12 @@ type process struct {
 	app       Application       // nil while down
 	disk      disk
 	rand      *rng.Source
+
+	// etcd mode (Options.Etcd): member replaces node and app (nil while
+	// down); backend is its key space, which survives a crash as the disk
+	// does (etcd_member.go).
+	member  *server.Member
+	backend backend.Backend
 
 	up, removed bool
 	incarnation int
@@ -68,6 +76,9 @@ func (c *Cluster) addProcess(id raft.NodeID, bootstrap []raft.ConfChange) error 
 // start boots p from its disk: a new Raft node, a fresh state machine
 // restored from the snapshot, and the first tick at a random phase.
 func (c *Cluster) start(p *process) error {
+	if c.opts.Etcd != nil {
+		return c.startMember(p)
+	}
 	app := c.opts.NewApplication()
 	applied := p.disk.snapshotIndex()
 	if p.disk.snapshot != nil {
@@ -121,7 +132,11 @@ func (c *Cluster) tick(it *item) {
 	if p == nil || !p.up || it.incarnation != p.incarnation {
 		panic(fmt.Sprintf("sim.Cluster.tick: tick for %s that is not running", Name(it.node)))
 	}
-	p.node.Tick()
+	if p.member != nil {
+		p.member.Tick()
+	} else {
+		p.node.Tick()
+	}
 	c.drive(p)
 	if p.up {
 		p.tick = c.queue.schedule(&item{at: c.now + c.period(p), kind: EvTick, node: p.id, incarnation: p.incarnation})
@@ -133,7 +148,8 @@ func (c *Cluster) tick(it *item) {
 func (c *Cluster) stop(p *process, why error) {
 	c.queue.cancel(p.tick)
 	p.tick = nil
-	p.node, p.app, p.up = nil, nil, false
+	p.node, p.app, p.member, p.up = nil, nil, nil, false
+	c.endWatches(p, why)
 	for _, id := range sortedKeys(p.pending) {
 		c.finish(p.pending[id], why)
 	}

@@ -23,6 +23,10 @@ import (
 
 // drive handles p's Ready batches until it has none.
 func (c *Cluster) drive(p *process) {
+	if p.member != nil {
+		c.driveMember(p)
+		return
+	}
 	for p.up {
 		for p.up && p.node.HasReady() {
 			c.handleReady(p)
@@ -119,7 +123,7 @@ func (c *Cluster) apply(p *process, rd *raft.Ready) bool {
 // member learns it from its peers and exits).
 func (c *Cluster) membershipApplied(p *process) {
 	before := p.conf
-	p.conf = p.node.Status().Conf
+	p.conf = p.raftStatus().Conf
 	for _, id := range append(append([]raft.NodeID(nil), before.Voters...), before.Learners...) {
 		if contains(p.conf.Voters, id) || contains(p.conf.Learners, id) {
 			continue

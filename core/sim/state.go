@@ -27,6 +27,8 @@ type State struct {
 	Network    LinkModel
 	// Requests are the client requests still waiting.
 	Requests []Request
+	// Watches are the etcd watches opened (etcd mode), by id.
+	Watches []WatchState
 }
 
 // NodeState is one node.
@@ -50,6 +52,8 @@ type NodeState struct {
 	DiskEntries   int
 	DriftPPM      int64
 	TickInterval  time.Duration
+	// Etcd is the etcd member's view (etcd mode only; nil otherwise).
+	Etcd *EtcdState
 }
 
 // State returns the full picture of the cluster now.
@@ -69,6 +73,7 @@ func (c *Cluster) State() State {
 			s.Requests = append(s.Requests, cp)
 		}
 	}
+	s.Watches = c.watchStates()
 	return s
 }
 
@@ -89,6 +94,10 @@ func (c *Cluster) nodeState(p *process) NodeState {
 	}
 	if p.disk.snapshot != nil {
 		ns.Snapshot = p.disk.snapshot.Meta
+	}
+	if c.opts.Etcd != nil {
+		c.memberState(p, &ns)
+		return ns
 	}
 	if p.up {
 		ns.Status = p.node.Status()

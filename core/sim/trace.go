@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/etcdlab/etcdlab/core/raft"
+	"github.com/etcdlab/etcdlab/core/server"
 )
 
 // RecordKind names a trace record.
@@ -35,11 +36,14 @@ const (
 	RecResponse                    // a client request was answered (Detail)
 	RecAction                      // an operator action (Detail: membership, snapshot...)
 	RecViolation                   // an invariant was violated (Detail)
+	RecServer                      // a server.Event of an etcd member (Server; etcd mode)
+	RecWatch                       // a watch response reached its client (Watch; etcd mode)
 )
 
 var recordKindNames = [...]string{
 	"raft", "send", "deliver", "drop", "duplicate", "hold", "crash", "restart",
 	"removed", "network", "request", "response", "action", "violation",
+	"server", "watch",
 }
 
 func (k RecordKind) String() string {
@@ -58,6 +62,10 @@ type Record struct {
 	Raft   raft.Event
 	Msg    MessageInfo
 	Detail string
+	// Server is the etcd member's event (RecServer); Watch what a watch
+	// delivered (RecWatch).
+	Server server.Event
+	Watch  WatchDelivery
 }
 
 // String renders the record in one stable line (golden files store it).
@@ -70,6 +78,10 @@ func (r Record) String() string {
 		return t + " " + r.Kind.String() + " " + r.Msg.String()
 	case RecDrop:
 		return t + " drop " + r.Msg.String() + " (" + r.Detail + ")"
+	case RecServer:
+		return t + " " + Name(r.Node) + " " + serverEventString(r.Server)
+	case RecWatch:
+		return t + " " + Name(r.Node) + " " + r.Watch.String()
 	}
 	s := t + " "
 	if r.Node != raft.None {
@@ -96,6 +108,8 @@ func (r Record) Notable() bool {
 		case raft.EvAppendAccepted, raft.EvProposalAppended, raft.EvProgressChanged, raft.EvReadIndexReady:
 			return false
 		}
+	case RecServer:
+		return r.Server.Kind != server.EvApplied
 	}
 	return true
 }

@@ -101,7 +101,7 @@ func (c *Cluster) deliver(id uint64) (MessageInfo, raft.NodeID) {
 		c.record(Record{Kind: RecDrop, Msg: f.info, Detail: "partition"})
 	default:
 		c.record(Record{Kind: RecDeliver, Msg: f.info})
-		if err := to.node.Step(f.msg); err != nil {
+		if err := to.step(f.msg); err != nil {
 			c.record(Record{Kind: RecAction, Node: to.id, Detail: "step " + f.info.Type.String() + ": " + err.Error()})
 		}
 		c.drive(to)
