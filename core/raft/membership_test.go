@@ -136,6 +136,25 @@ func TestUnsafeReconfig(t *testing.T) {
 	check(t, nw.proposeConf(1, ConfChange{Type: AddLearner, Node: 4}) == nil, "add learner n4")
 }
 
+// etcd's two exceptions to the strict check: a one-voter cluster may grow to
+// two (restoring a cluster from a backup), and a learner being promoted
+// counts as started.
+func TestStrictReconfigExceptions(t *testing.T) {
+	nw := newNetwork(t, 27, 1, nil)
+	nw.campaign(1)
+	check(t, nw.proposeConf(1, ConfChange{Type: AddVoter, Node: 2}) == nil, "add a second voter to a one-voter cluster")
+
+	nw = newNetwork(t, 28, 3, nil)
+	nw.campaign(1)
+	check(t, nw.proposeConf(1, ConfChange{Type: AddLearner, Node: 4}) == nil, "add learner n4")
+	nw.add(4, nil)
+	nw.ticks(2)
+	nw.down[3] = true
+	nw.ticks(21, 1, 2, 4) // n3 is no longer recently active
+	// Voters {1,2,3} + n4: quorum 3; started n1, n2 and the learner n4 itself.
+	check(t, nw.proposeConf(1, ConfChange{Type: PromoteLearner, Node: 4}) == nil, "promote n4 with n3 down")
+}
+
 // A leader that removes itself counts itself until the removal is applied,
 // then steps down ("removed"); the rest elect a leader among themselves and
 // the removed node never campaigns.

@@ -44,7 +44,7 @@ func (n *Node) confChangeError(cc ConfChange) error {
 		return ErrNotLearner
 	case cc.Type == PromoteLearner && !n.learnerReady(id):
 		return ErrLearnerNotReady
-	case (cc.Type == AddVoter || cc.Type == PromoteLearner) && n.startedVoters(None) < quorumSize(len(n.conf.voters)+1):
+	case (cc.Type == AddVoter || cc.Type == PromoteLearner) && !n.readyToAddVoter(cc.Type):
 		return ErrUnsafeReconfig
 	case cc.Type == RemoveNode && n.conf.isVoter(id) && n.startedVoters(id) < quorumSize(len(n.conf.voters)-1):
 		return ErrUnsafeReconfig
@@ -124,4 +124,21 @@ func (n *Node) leaderConfChanged(cc ConfChange) {
 	if n.prs[id] != nil {
 		n.sendAppend(id, true)
 	}
+}
+
+// readyToAddVoter is etcd's strict reconfig check for a change that adds a
+// vote (etcd: RaftCluster.IsReadyToAddVotingMember and
+// IsReadyToPromoteMember): the voters already started must form a quorum
+// of the grown voter set. A learner being promoted counts as started (it is
+// running: its log is caught up), and a one-voter cluster may always grow
+// to two (etcd allows it for restoring a cluster from a backup).
+func (n *Node) readyToAddVoter(t ConfChangeType) bool {
+	voters, started := len(n.conf.voters), n.startedVoters(None)
+	if t == PromoteLearner {
+		started++
+	}
+	if t == AddVoter && voters == 1 && started == 1 {
+		return true
+	}
+	return started >= quorumSize(voters+1)
 }

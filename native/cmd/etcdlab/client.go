@@ -8,7 +8,9 @@ package main
 //
 // etcdctl hangs its global flags on its root command; etcdlab's root also
 // holds the daemon and the simulator, so each client verb carries them as
-// its own persistent flags instead: `etcdlab get --endpoints=... foo`.
+// its own persistent flags instead: `etcdlab get --endpoints=... foo`; and
+// etcdctl's order, `etcdlab --endpoints=... get foo`, works too
+// (client_args.go moves the flags after the verb).
 
 import (
 	"bufio"

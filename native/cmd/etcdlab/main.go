@@ -19,9 +19,12 @@ func main() {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	root.AddCommand(newServerCommand())
 	root.AddCommand(newSimCommand())
 	root.AddCommand(newLessonsCommand())
-	root.AddCommand(newClientCommands()...)
+	clientVerbs := newClientCommands()
+	root.AddCommand(clientVerbs...)
+	root.SetArgs(hoistGlobalFlags(os.Args[1:], clientVerbs))
 	root.AddCommand(newBenchCommand())
 	if err := root.Execute(); err != nil {
 		fmt.Fprintln(os.Stderr, "etcdlab:", err)

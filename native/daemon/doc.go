@@ -1,0 +1,56 @@
+// Package daemon is one etcd member as a process: the pure state machine of
+// core/server given a disk (native/wal, native/snap, native/bolt), a
+// network (native/transport) and a clock. It is to core/server what etcd's
+// raftNode and EtcdServer are to raft's RawNode: one goroutine, the loop,
+// owns the member and does all its I/O in the order the core prescribes.
+//
+// # Basics
+//
+//	      native/api (gRPC)              peers (native/transport)
+//	Do / watch / status │                        │ Handler    ▲ Send
+//	                    v                        v            │
+//	┌──────────────── the loop (loop.go) ──────────────────────────┐
+//	│ ticker: member.Tick every --heartbeat-interval               │
+//	│ select: message | request | control call | unreachable      │
+//	│ for member.HasReady():                                       │
+//	│   rd := member.Ready()                                       │
+//	│   1. snap.Save + WAL marker, wal.Save (fsync if MustSync),   │
+//	│      created snapshot + marker, wal.Release  (storage.go)    │
+//	│   2. transport.Send(rd.Messages)                             │
+//	│   3. member.Advance(rd): apply entries into bbolt            │
+//	│   4. answer waiting requests (request.go), feed watches      │
+//	└──────────────────────────────────────────────────────────────┘
+//
+// Start opens the member in one of three modes (storage.go): new (bootstrap
+// from --initial-cluster), restart (a WAL exists: snapshot + WAL, the flags
+// about the cluster are ignored), join (--initial-cluster-state=existing
+// after `member add`: start empty, learn the log or a snapshot from the
+// leader). Stop stops accepting, lets the loop finish its Ready, then
+// closes the transport, the WAL and the backend.
+//
+// The consistent index in bbolt makes re-applying idempotent: after a
+// crash the WAL replays entries the backend may already hold, and the
+// member skips them (core/server apply.go).
+//
+// # Deviations from etcd, and why
+//
+//   - Client URLs are announced peer to peer (attrs.go), not written
+//     through Raft as etcd's publish does: core/server's MemberUpdate
+//     carries peer URLs only. A member lists another's client URLs once it
+//     heard from it (about a second after start); nothing of it is
+//     persisted. The proper fix is a ClientURLs field on
+//     server.MemberUpdateRequest.
+//   - A member added at runtime gets etcd's ID formula without the time
+//     (native/api MemberAdd), so the joining process computes its own ID
+//     from its peer URLs and token; etcd asks the cluster instead over the
+//     peer HTTP API, which our transport does not serve. So re-adding the
+//     same peer URLs after a removal is refused ("ID removed"): use another
+//     port.
+//   - A joining member learns the cluster ID from the header of a refused
+//     stream request (discover.go) instead of etcd's GET /members.
+//   - --max-wals is accepted but WAL files are released by snapshot index
+//     (wal.Release), not counted.
+//   - A watch stream opened before this member installed a snapshot from
+//     the leader ends with Unavailable; clients watch again.
+//   - A storage error stops the member (Err says why) where etcd panics.
+package daemon
