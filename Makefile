@@ -13,19 +13,33 @@ WASMEXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 SOAK_SEEDS ?= 100000
 FUZZTIME ?= 60s
 
-.PHONY: all build run test test-go test-wasm vet wasm bench soak fuzz clean
+.PHONY: all build run site test test-go test-wasm vet wasm bench soak fuzz clean
 
 all: build
 
 build:
 	$(GO) build ./...
 
-run: build
-	@echo "make run: the daemon and the lessons site are not built yet;"
-	@echo "meanwhile, here is a scenario on the simulated cluster:"
-	$(GO) run ./native/cmd/etcdlab sim run core/scenario/testdata/election/initial_election.scn
+# For now (the daemon is not built yet): a scenario on the simulated cluster,
+# then the lessons site, served until interrupted. LESSONS_ADDR picks the
+# address (port 0: any free port).
+LESSONS_ADDR ?= 127.0.0.1:8380
 
-test: vet test-go test-wasm
+run: build site
+	$(GO) run ./native/cmd/etcdlab sim run core/scenario/testdata/election/initial_election.scn
+	@echo "make run: serving the lessons, the playground and the debugger (ctrl-c stops)"
+	$(GO) run ./native/cmd/etcdlab lessons --listen $(LESSONS_ADDR) --dir site/dist
+
+# The web site in site/dist: the static pages (site/*.html, css/, js/), the
+# wasm app in app/ (make wasm) and lessons.json, generated from lessons/ with
+# each code anchor's source. `etcdlab lessons` serves it.
+site: wasm
+	mkdir -p site/dist
+	cp site/*.html site/dist/
+	cp -R site/css site/js site/dist/
+	$(GO) run ./lessons/cmd/lessons-json site/dist/lessons.json
+
+test: vet site test-go test-wasm
 
 vet:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
@@ -44,8 +58,15 @@ test-wasm:
 	  GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASMEXEC)" -run 'TestScenarios|TestCoreIsPure' ./core/...; \
 	else echo "node is not installed: skipping the js/wasm trace comparison"; exit 1; fi
 
+# The browser app: etcdlab.wasm, Go's wasm_exec.js and the page that loads
+# them full-window (its source is wasm/app.html), into site/dist/app/.
 wasm:
-	@echo "make wasm: the browser app (wasm/) does not exist yet."
+	mkdir -p site/dist/app
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o site/dist/app/etcdlab.wasm ./wasm/
+	cp $(GOROOT)/lib/wasm/wasm_exec.js site/dist/app/wasm_exec.js
+	cp wasm/app.html site/dist/app/app.html
+	@gzip -9 -c site/dist/app/etcdlab.wasm | wc -c | \
+	  awk -v raw=$$(wc -c < site/dist/app/etcdlab.wasm) '{printf "etcdlab.wasm: %d bytes, %d gzipped (-9)\n", raw, $$1}'
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./core/...
