@@ -20,15 +20,17 @@ all: build
 build:
 	$(GO) build ./...
 
-# For now (the daemon is not built yet): a scenario on the simulated cluster,
-# then the lessons site, served until interrupted. LESSONS_ADDR picks the
-# address (port 0: any free port).
+# A local 3-member cluster (etcdlab up: child processes on 127.0.0.1, data in
+# .etcdlab/cluster, kept across runs) and the lessons site, in one process
+# tree: it prints the lessons URL, the endpoints and an etcdctl line to paste;
+# one Ctrl-C stops everything. LESSONS_ADDR picks the lessons address (port 0:
+# any free port); UP_FLAGS adds flags to etcdlab up (--base-port 2379 ...).
 LESSONS_ADDR ?= 127.0.0.1:8380
+UP_FLAGS ?=
 
 run: build site
-	$(GO) run ./native/cmd/etcdlab sim run core/scenario/testdata/election/initial_election.scn
-	@echo "make run: serving the lessons, the playground and the debugger (ctrl-c stops)"
-	$(GO) run ./native/cmd/etcdlab lessons --listen $(LESSONS_ADDR) --dir site/dist
+	$(GO) build -o bin/etcdlab ./native/cmd/etcdlab
+	bin/etcdlab up --lessons $(LESSONS_ADDR) --lessons-dir site/dist $(UP_FLAGS)
 
 # The web site in site/dist: the static pages (site/*.html, css/, js/), the
 # wasm app in app/ (make wasm) and lessons.json, generated from lessons/ with
@@ -68,8 +70,17 @@ wasm:
 	@gzip -9 -c site/dist/app/etcdlab.wasm | wc -c | \
 	  awk -v raw=$$(wc -c < site/dist/app/etcdlab.wasm) '{printf "etcdlab.wasm: %d bytes, %d gzipped (-9)\n", raw, $$1}'
 
+# The core's Go benchmarks, then (if etcd 3.4 is at $(ETCD)) a 3-member
+# etcd against a 3-member etcdlab on this machine: ops/s, p50/p99/p99.9
+# and the ratios (native/benchcompare). BENCH_SCALE scales the totals.
+ETCD ?= /usr/bin/etcd
+BENCH_SCALE ?= 0.5
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./core/...
+	@if [ -x $(ETCD) ]; then \
+	  $(GO) build -o /tmp/etcdlab-bench ./native/cmd/etcdlab && \
+	  $(GO) run ./native/benchcompare --etcdlab /tmp/etcdlab-bench --etcd $(ETCD) --scale $(BENCH_SCALE); \
+	else echo "$(ETCD) not found: skipping the comparison with etcd"; fi
 
 soak:
 	ETCDLAB_SOAK_SEEDS=$(SOAK_SEEDS) $(GO) test -count=1 -timeout 0 -run 'TestRandomized' ./core/sim/

@@ -166,3 +166,15 @@ const (
 	// v3compactor retryDivisor = 10.
 	PeriodicCompactionSamplesPerInterval = 10
 )
+
+// The batched backend commit of a member with server.Config.BatchApply
+// (core/server batch.go): applied entries stay in one open backend
+// transaction until one of these limits is reached.
+const (
+	// BackendBatchIntervalMillis: commit at least this often, in logical
+	// milliseconds. etcd: --backend-batch-interval, 100 ms.
+	BackendBatchIntervalMillis = 100
+	// BackendBatchLimit: commit after this many applied entries. etcd:
+	// --backend-batch-limit, 10,000 writes.
+	BackendBatchLimit = 10_000
+)

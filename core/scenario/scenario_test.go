@@ -6,7 +6,10 @@ package scenario_test
 // test-wasm), so Linux and the browser must produce the very same trace.
 
 import (
+	"encoding/base64"
+	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,7 +36,7 @@ func TestScenarios(t *testing.T) {
 			}
 			got, runErr := scenario.Run(filepath.ToSlash(path), src)
 			if runErr != nil {
-				t.Errorf("scenario failed: %v\ntranscript:\n%s", runErr, got)
+				t.Errorf("scenario failed: %v\nstep through it in the debugger (make run):\n  %s\ntranscript:\n%s", runErr, debuggerURL(src, runErr), got)
 			}
 			golden := strings.TrimSuffix(path, ".scn") + ".golden"
 			if *rewrite {
@@ -80,4 +83,15 @@ func itoa(i int) string {
 			return s
 		}
 	}
+}
+
+// debuggerURL opens src in the site's debugger (debugger.html, served by
+// `make run` on LESSONS_ADDR), stopped before the line that failed.
+func debuggerURL(src []byte, err error) string {
+	line := 0
+	var serr *scenario.Error
+	if errors.As(err, &serr) {
+		line = serr.Line
+	}
+	return fmt.Sprintf("http://127.0.0.1:8380/debugger.html#s=%s&line=%d", base64.RawURLEncoding.EncodeToString(src), line)
 }

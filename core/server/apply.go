@@ -2,8 +2,9 @@ package server
 
 // Applying committed entries, in log order, on every member (etcd:
 // EtcdServer.applyEntries, applyEntryNormal, applyConfChange and the
-// applierV3 chain). Each entry is one backend commit that also records the
-// entry's index as the consistent index (batch.go), so an entry at or
+// applierV3 chain). Each entry is one backend commit (with BatchApply, all
+// the entries of one Ready are) that also records the last applied entry's
+// index as the consistent index (batch.go), so an entry at or
 // below the consistent index is already in the backend and is skipped:
 // after a restart Raft re-delivers the entries after the snapshot, and the
 // ones the backend holds are not applied twice.
@@ -18,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/etcdlab/etcdlab/core"
 	"github.com/etcdlab/etcdlab/core/backend"
 	"github.com/etcdlab/etcdlab/core/mvcc"
 	"github.com/etcdlab/etcdlab/core/raft"
@@ -27,15 +29,72 @@ import (
 // auto-compaction counts it as done (etcd does the same).
 var errAlreadyCompacted = mvcc.ErrCompacted
 
+// applyEntries applies the committed entries of one Advance, in order.
+// With Config.BatchApply they go into one open backend transaction that
+// is committed every core.BackendBatchIntervalMillis or
+// core.BackendBatchLimit entries (as etcd's batch transaction: the daemon
+// then does one bbolt fsync per 100 ms, not one per entry); otherwise each
+// entry is its own commit, which the simulator's page map animates. Either
+// way the consistent index is in the commit that holds the data it covers
+// (batch.go).
+func (m *Member) applyEntries(ents []raft.Entry) {
+	if !m.cfg.BatchApply {
+		for _, e := range ents {
+			m.applyEntry(e)
+		}
+		return
+	}
+	for _, e := range ents {
+		if e.Index <= m.applied {
+			continue
+		}
+		if m.be.tx == nil {
+			m.be.begin()
+		}
+		m.applyInTx(e)
+		m.unflushed++
+	}
+	if m.unflushed >= core.BackendBatchLimit {
+		m.CommitBackend()
+	}
+}
+
+// CommitBackend commits the open backend transaction of BatchApply, if
+// any (etcd: backend.ForceCommit). The member calls it every
+// core.BackendBatchIntervalMillis of its clock, after
+// core.BackendBatchLimit entries, and before anything that reads the
+// backend file itself (snapshot, hash, defrag, install); the daemon calls
+// it before closing the backend and before hashing it.
+func (m *Member) CommitBackend() {
+	m.lastFlushed = m.now
+	if m.be.tx == nil {
+		return
+	}
+	m.be.commit()
+	m.unflushed = 0
+}
+
 // applyEntry applies one committed entry in its own backend commit.
 func (m *Member) applyEntry(e raft.Entry) {
 	if e.Index <= m.applied {
 		return // the backend holds it already (consistent index)
 	}
+	m.be.begin()
+	m.applyInTx(e)
+	m.be.commit()
+}
+
+// applyInTx applies entry e, the next one, in the open backend transaction,
+// and records its index there. Its answer waits in m.responses until the
+// next Ready: after the commit without BatchApply; with it, possibly
+// before (as etcd answers before its batch commit) — the entry is then
+// durable in the WAL of a quorum, this member's included, and a crash
+// re-applies it from there (consistent index).
+func (m *Member) applyInTx(e raft.Entry) {
 	if e.Index != m.applied+1 {
-		panic(fmt.Sprintf("Member.applyEntry: entry %d after applying %d: entries must be applied in order", e.Index, m.applied))
+		panic(fmt.Sprintf("Member.applyInTx: entry %d after applying %d: entries must be applied in order", e.Index, m.applied))
 	}
-	tx := m.be.begin()
+	tx := m.be.tx
 	var key waitKey
 	var resp Response
 	answer := false
@@ -46,8 +105,7 @@ func (m *Member) applyEntry(e raft.Entry) {
 		key, resp, answer = m.applyConfChange(tx, e)
 	}
 	m.store.SetConsistentIndex(e.Index, e.Term)
-	m.store.Commit()
-	m.be.commit()
+	m.store.Commit() // into the open transaction: batch.go
 	m.applied = e.Index
 	if answer {
 		resp.Header = m.header()

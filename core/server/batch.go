@@ -14,6 +14,18 @@ package server
 //	                store.SetConsistentIndex(e.Index); store.Commit()
 //	                batch.commit()            the one real commit
 //
+// With Config.BatchApply the transaction stays open across Readies and
+// commits every core.BackendBatchIntervalMillis or core.BackendBatchLimit
+// entries (etcd: backend-batch-interval 100 ms, backend-batch-limit
+// 10,000): the crash argument is the same, since the consistent index
+// written last is the index of the last entry in the commit, and a crash
+// loses the whole batch or nothing — the lost entries are in the WAL (they
+// were committed, so persisted before Advance) and are applied again at
+// restart.
+// While the transaction is open, readers (mvcc's Range and its txn
+// compares, the watch hub) read through it, so entry 2 of a batch sees
+// entry 1's writes as it would after a commit of its own.
+//
 // Outside an entry the wrapper passes everything straight through.
 
 import "github.com/etcdlab/etcdlab/core/backend"
@@ -32,6 +44,22 @@ func (b *batchBackend) BeginWrite() backend.WriteTx {
 	return &sharedTx{WriteTx: b.tx}
 }
 
+// BeginRead reads through the open transaction, if there is one, so that
+// the entries of a batch read each other's writes (a bbolt read
+// transaction sees only the last commit).
+func (b *batchBackend) BeginRead() backend.ReadTx {
+	if b.tx == nil {
+		return b.Backend.BeginRead()
+	}
+	return openTxView{WriteTx: b.tx}
+}
+
+// openTxView is the open transaction lent to a reader: its Rollback ends
+// the reading, not the transaction.
+type openTxView struct{ backend.WriteTx }
+
+func (openTxView) Rollback() {}
+
 // begin opens the entry's transaction.
 func (b *batchBackend) begin() backend.WriteTx {
 	if b.tx != nil {
@@ -39,6 +67,14 @@ func (b *batchBackend) begin() backend.WriteTx {
 	}
 	b.tx = b.Backend.BeginWrite()
 	return b.tx
+}
+
+// abandon drops the open transaction as a crash would (tests).
+func (b *batchBackend) abandon() {
+	if b.tx != nil {
+		b.tx.Rollback()
+		b.tx = nil
+	}
 }
 
 // commit commits the entry's transaction.

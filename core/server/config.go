@@ -44,6 +44,12 @@ type Config struct {
 	// (Backend.WriteTo). Nil means backend.Restore (an in-memory backend).
 	RestoreBackend func(data []byte) (backend.Backend, error)
 
+	// BatchApply applies all the committed entries of one Ready in ONE
+	// backend commit (one fsync on bbolt) instead of one commit per entry.
+	// The daemon sets it; the simulator leaves it off so that its page map
+	// shows each entry's commit (batch.go).
+	BatchApply bool
+
 	// Rand is the seeded source for Raft's election timeouts and lease IDs.
 	Rand *rng.Source
 

@@ -33,7 +33,9 @@
 // to send after persisting, and the responses of earlier work. Advance(rd)
 // applies rd's committed entries inside the member — the caller must have
 // persisted them first — and answers them in the next Ready. Each entry is
-// one backend commit with its index (the consistent index), so a member
+// one backend commit with its index (the consistent index; with
+// BatchApply many entries share one commit that ends with the last
+// index), so a member
 // that restarts skips exactly the entries its backend already holds, and a
 // crash never leaves half an entry applied.
 //
@@ -60,8 +62,13 @@
 //   - Requests carry caller-chosen IDs and every answer comes out of
 //     Ready; etcd's gRPC handlers block on a wait registry. (No goroutines:
 //     the caller owns the waiting.)
-//   - Every entry is its own backend commit; etcd batches commits (100 ms
-//     or 10,000 writes). The page map then animates each apply.
+//   - With Config.BatchApply (the daemon) applied entries stay in one
+//     open backend transaction, committed every 100 ms of the logical
+//     clock or 10,000 entries, as etcd's batch transaction; answers go out
+//     before that commit, after the entry is durable in the WAL, and a
+//     crash re-applies from the WAL (consistent index). Without it (the
+//     simulator) every entry is its own commit, and the page map animates
+//     each apply.
 //   - Linearizable reads each ask Raft for their own read index; etcd
 //     batches concurrent reads behind one. (One read at a time is easier to
 //     watch; the protocol is the same.)

@@ -138,7 +138,13 @@ func (c *testCluster) start(node *testNode, initial []MemberInfo) {
 }
 
 // crash stops node i: its Member is gone, its disk and backend stay.
-func (c *testCluster) crash(i int) { c.nodes[i].m = nil }
+// A transaction BatchApply left open is lost, as in a crash.
+func (c *testCluster) crash(i int) {
+	if m := c.nodes[i].m; m != nil {
+		m.be.abandon()
+	}
+	c.nodes[i].m = nil
+}
 
 // restart starts node i again from what it persisted.
 func (c *testCluster) restart(i int) {

@@ -24,6 +24,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/etcdlab/etcdlab/core"
 	"github.com/etcdlab/etcdlab/core/lease"
 	"github.com/etcdlab/etcdlab/core/mvcc"
 	"github.com/etcdlab/etcdlab/core/raft"
@@ -59,6 +60,10 @@ type Member struct {
 	// index: entries at or below it are never applied again.
 	applied   uint64
 	snapIndex uint64 // the latest state snapshot
+	// With BatchApply: entries applied into the open backend transaction
+	// since its begin, and the logical time of the last backend commit.
+	unflushed   int
+	lastFlushed time.Duration
 
 	// Requests waiting for an answer (wait.go, read.go, leases.go).
 	waits      map[waitKey]*waiter
@@ -164,6 +169,9 @@ func (m *Member) Tick() {
 	m.ticks++
 	m.now += m.cfg.tick()
 	m.node.Tick()
+	if m.now-m.lastFlushed >= core.BackendBatchIntervalMillis*time.Millisecond {
+		m.CommitBackend()
+	}
 	m.expireWaits()
 	m.retryLeaseWaits()
 	m.autoCompact()

@@ -19,8 +19,15 @@ func TestRandomFaults(t *testing.T) {
 	}
 }
 
-func randomRun(t *testing.T, seed uint64) {
-	c := newCluster(t, 3, seed, func(cfg *Config) { cfg.SnapshotCount, cfg.SnapshotCatchUpEntries = 20, 5 })
+func randomRun(t *testing.T, seed uint64) { randomRunTweaked(t, seed, nil) }
+
+func randomRunTweaked(t *testing.T, seed uint64, tweak func(*Config)) {
+	c := newCluster(t, 3, seed, func(cfg *Config) {
+		cfg.SnapshotCount, cfg.SnapshotCatchUpEntries = 20, 5
+		if tweak != nil {
+			tweak(cfg)
+		}
+	})
 	r := rng.New(seed)
 	down := -1
 	okRevs := map[int64]bool{}

@@ -35,7 +35,8 @@ import "github.com/etcdlab/etcdlab/core/raft"
 //  3. call Advance(rd): the member installs Snapshot in its backend
 //     (which may replace the backend: see Member.Backend) and applies
 //     CommittedEntries in order, each in one backend commit together with
-//     its index;
+//     its index (with Config.BatchApply, into one transaction committed
+//     on an interval: batch.go);
 //  4. deliver Responses to the clients that wait for them (their order
 //     does not matter to the member).
 type Ready struct {
@@ -122,9 +123,7 @@ func (m *Member) Advance(rd Ready) {
 			panic("Member.Advance: " + err.Error())
 		}
 	}
-	for _, e := range rd.CommittedEntries {
-		m.applyEntry(e)
-	}
+	m.applyEntries(rd.CommittedEntries)
 	m.node.Advance(rd.raft)
 	m.serveReads()
 	m.maybeSnapshot()

@@ -75,6 +75,7 @@ func (m *Member) TakeSnapshot() error {
 		return fmt.Errorf("server: nothing applied since the snapshot at %d", m.snapIndex)
 	}
 	var buf bytes.Buffer
+	m.CommitBackend() // the stream is of the last commit
 	if _, err := m.be.WriteTo(&buf); err != nil {
 		return fmt.Errorf("server: snapshot of the backend: %w", err)
 	}
@@ -113,6 +114,7 @@ func (m *Member) snapshotMeta() SnapshotMeta {
 // installSnapshot replaces the state with a snapshot's: a new backend from
 // its stream, and everything reopened from it.
 func (m *Member) installSnapshot(s raft.Snapshot) error {
+	m.CommitBackend() // the install closes and replaces the backend
 	meta, stream, err := DecodeSnapshot(s.Data)
 	if err != nil {
 		return err

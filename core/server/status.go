@@ -76,6 +76,7 @@ func (m *Member) HashKV(rev int64) (hash uint32, compactRev, currentRev int64, e
 // to about what is in use (etcd: Maintenance.Defragment; not replicated,
 // run it on every member).
 func (m *Member) Defrag() error {
+	m.CommitBackend()
 	before := m.be.Size()
 	if err := m.be.Defrag(); err != nil {
 		return fmt.Errorf("server: defragment: %w", err)

@@ -148,6 +148,13 @@ func (c *Cluster) deliverWatch(w *watch, resp mvcc.WatchResponse) {
 		c.endWatch(w, "canceled "+resp.CancelReason)
 		return
 	case resp.Created:
+		if w.req.StartRevision <= 0 {
+			// "From now" means from the revision after the one it was
+			// created at; a re-watch must resume there, not from a later
+			// "now" (etcd: clientv3 sets the next revision from the
+			// created response's header).
+			w.req.StartRevision = resp.Revision + 1
+		}
 		c.record(Record{Kind: RecWatch, Node: w.node, Watch: WatchDelivery{Watch: w.id, Note: fmt.Sprintf("created at revision %d", resp.Revision)}})
 	}
 	for i := range resp.Events {

@@ -12,6 +12,8 @@ package sim_test
 // runs 100,000); ETCDLAB_SEED runs a single seed.
 
 import (
+	"encoding/base64"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -45,7 +47,8 @@ func TestRandomized(t *testing.T) {
 		script := randomScenario(seed)
 		st, err := runRandom(script)
 		if err != nil {
-			t.Fatalf("seed %d failed: %v\nreplay with ETCDLAB_SEED=%d, or run this scenario:\n%s", seed, err, seed, script)
+			t.Fatalf("seed %d failed: %v\nreplay with ETCDLAB_SEED=%d, step through it in the debugger (make run):\n  %s\nor run this scenario:\n%s",
+				seed, err, seed, debuggerURL(script, err), script)
 		}
 		total.add(st)
 	}
@@ -288,4 +291,16 @@ func randomPartition(g *rng.Source, n int) string {
 	}
 	b.WriteString("\n")
 	return b.String()
+}
+
+// debuggerURL opens script in the site's debugger (debugger.html, served by
+// `make run` on LESSONS_ADDR), stopped before the line that failed; an
+// error after the script ran (convergence, lost writes) stops at the end.
+func debuggerURL(script string, err error) string {
+	line := strings.Count(script, "\n") + 1
+	var serr *scenario.Error
+	if errors.As(err, &serr) {
+		line = serr.Line
+	}
+	return fmt.Sprintf("http://127.0.0.1:8380/debugger.html#s=%s&line=%d", base64.RawURLEncoding.EncodeToString([]byte(script)), line)
 }

@@ -62,6 +62,7 @@ type BenchSummary struct {
 	P50Millis         float64 `json:"p50Millis"`
 	P90Millis         float64 `json:"p90Millis"`
 	P99Millis         float64 `json:"p99Millis"`
+	P999Millis        float64 `json:"p999Millis"`
 	MaxMillis         float64 `json:"maxMillis"`
 }
 
@@ -92,6 +93,7 @@ func (l *Latencies) Summary(elapsed time.Duration) BenchSummary {
 	s.P50Millis = millis(percentile(sorted, 50))
 	s.P90Millis = millis(percentile(sorted, 90))
 	s.P99Millis = millis(percentile(sorted, 99))
+	s.P999Millis = millis(percentile(sorted, 99.9))
 	if elapsed > 0 {
 		s.RequestsPerSecond = float64(len(sorted)) / elapsed.Seconds()
 	}

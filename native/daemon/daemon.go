@@ -66,6 +66,7 @@ type Daemon struct {
 	attrsMu    sync.Mutex
 	clientURLs map[raft.NodeID][]string // what members announced (attrs.go)
 
+	metrics  *metrics             // Prometheus collectors (metrics.go)
 	live     atomic.Pointer[Live] // the loop's view, for lock-free readers
 	nextID   atomic.Uint64
 	stopOnce sync.Once
@@ -84,6 +85,7 @@ func Start(cfg Config) (*Daemon, error) {
 		donec: make(chan struct{}), unreach: map[raft.NodeID]bool{}, clientURLs: map[raft.NodeID][]string{},
 	}
 	d.nextID.Store(uint64(time.Now().UnixNano()))
+	d.metrics = newMetrics(d)
 	if err := d.open(); err != nil {
 		d.closeStorage()
 		return nil, err
@@ -121,7 +123,8 @@ func (d *Daemon) coreConfig(id raft.NodeID) server.Config {
 	tickMillis, electionTicks := d.cfg.ticks()
 	return server.Config{
 		ID: id, Name: d.cfg.Name, ClusterToken: d.cfg.ClusterToken,
-		Backend: d.db, RestoreBackend: d.restoreBackend,
+		Backend: timedBackend{d.db, d.metrics.backendCommit}, RestoreBackend: d.restoreBackend,
+		BatchApply: true, // one bbolt commit per Ready (core/server batch.go)
 		Rand:       rng.New(uint64(time.Now().UnixNano()) ^ uint64(id)),
 		TickMillis: tickMillis, ElectionTicks: electionTicks, HeartbeatTicks: 1,
 		SnapshotCount: d.cfg.SnapshotCount, QuotaBackendBytes: d.cfg.QuotaBackendBytes,
@@ -221,7 +224,7 @@ func (d *Daemon) restoreBackend(data []byte) (backend.Backend, error) {
 		return nil, err
 	}
 	d.db = db
-	return db, nil
+	return timedBackend{db, d.metrics.backendCommit}, nil
 }
 
 // startTransport listens on the peer URLs and adds every known peer.

@@ -11,6 +11,7 @@ import (
 )
 
 func (d *Daemon) logEvents(rd server.Ready) {
+	d.metrics.observeReady(rd)
 	for _, e := range rd.RaftEvents {
 		d.logRaftEvent(e)
 	}

@@ -8,7 +8,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,6 +19,8 @@ import (
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.uber.org/zap"
+
+	"github.com/etcdlab/etcdlab/native/freeport"
 )
 
 var binary string
@@ -67,15 +68,8 @@ type cluster struct {
 	members []*member
 }
 
-// freePort asks the kernel for an unused port.
-func freePort(t *testing.T) int {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
+// freePort returns a port for a test server (see native/freeport).
+func freePort(t *testing.T) int { return freeport.Port(t) }
 
 func newMember(t *testing.T, name string) *member {
 	return &member{

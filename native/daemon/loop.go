@@ -5,10 +5,13 @@ package daemon
 // channel; after each arrival the loop carries out every Ready in the
 // order core/server/ready.go prescribes:
 //
+// Before a Ready the loop drains every message and request already waiting
+// (drain): group commit, one WAL fsync and one bbolt commit for all of them.
+//
 //	 ticker ───────┐
 //	 peers ────────┤                 ┌─ 1. persist: snapshot, WAL (fsync if MustSync), markers, release
 //	 requests ─────┼─> member ──Ready┼─ 2. send messages (transport, never blocks)
-//	 control ──────┤                 ├─ 3. Advance: apply committed entries in bbolt
+//	 control ──────┤                 ├─ 3. Advance: apply committed entries, ONE bbolt commit
 //	 unreachable ──┘                 └─ 4. answer waiting requests; feed watch streams
 //
 // A storage error stops the member (etcd panics): a member that cannot
@@ -24,6 +27,8 @@ import (
 const (
 	recvBuffer    = 4096 // raft messages from peers waiting for the loop
 	requestBuffer = 1024 // client requests waiting for the loop
+	// maxDrainPerReady: messages and requests taken in before one Ready.
+	maxDrainPerReady = recvBuffer + requestBuffer
 	// progressInterval: etcd's default watch progress notify interval.
 	progressInterval = 10 * time.Minute
 )
@@ -42,6 +47,7 @@ type Live struct {
 func (d *Daemon) run() {
 	defer close(d.donec)
 	defer d.shutdown()
+	defer d.commitBackend() // before shutdown closes the backend
 	ticker := time.NewTicker(d.cfg.HeartbeatInterval)
 	defer ticker.Stop()
 	progress := time.NewTicker(progressInterval)
@@ -58,8 +64,10 @@ func (d *Daemon) run() {
 			}
 		case m := <-d.recvc:
 			d.step(m)
+			d.drain()
 		case c := <-d.reqc:
 			d.submit(c)
+			d.drain()
 		case fn := <-d.ctlc:
 			fn()
 		case <-d.unreac:
@@ -81,15 +89,26 @@ func (d *Daemon) run() {
 	}
 }
 
-// step hands a peer's message to the member, and every other one already
-// waiting, so that a burst costs one round of Readies.
+// step hands one peer's message to the member.
 func (d *Daemon) step(m raft.Message) {
-	for {
-		if err := d.member.Step(m); err != nil {
-			d.log.Debug("raft refused a message", "type", m.Type.String(), "from", fmtID(uint64(m.From)), "error", err)
-		}
+	if err := d.member.Step(m); err != nil {
+		d.log.Debug("raft refused a message", "type", m.Type.String(), "from", fmtID(uint64(m.From)), "error", err)
+	}
+}
+
+// drain hands the member every message and request already waiting, up to
+// maxDrainPerReady, before the loop asks for a Ready: group commit. All the
+// proposals that arrived while the last Ready was being fsynced go out in
+// one WAL write + fsync, one MsgApp per follower, and one bbolt commit when
+// they apply (etcd's raftNode gets the same from its node.Propose channel
+// feeding one Ready). The bound keeps a flood from starving the ticker.
+func (d *Daemon) drain() {
+	for range maxDrainPerReady {
 		select {
-		case m = <-d.recvc:
+		case m := <-d.recvc:
+			d.step(m)
+		case c := <-d.reqc:
+			d.submit(c)
 		default:
 			return
 		}
@@ -118,6 +137,18 @@ func (d *Daemon) processReady() error {
 	}
 	d.publishLive()
 	return nil
+}
+
+// commitBackend commits what the member applied since its last backend
+// commit (core/server batch.go). Failing here loses nothing: the WAL holds
+// those entries and a restart applies them again.
+func (d *Daemon) commitBackend() {
+	defer func() {
+		if r := recover(); r != nil {
+			d.log.Warn("final backend commit failed; the WAL will replay it at restart", "error", r)
+		}
+	}()
+	d.member.CommitBackend()
 }
 
 // send puts one message on the wire; a drop is Raft's to repair.

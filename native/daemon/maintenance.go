@@ -75,7 +75,7 @@ func (d *Daemon) HashKV(ctx context.Context, rev int64) (hash uint32, compactRev
 func (d *Daemon) Hash(ctx context.Context) (uint32, int64, error) {
 	var h uint32
 	var rev int64
-	err := d.control(ctx, func() { h, rev = d.db.Hash(nil), d.member.Store().Rev() })
+	err := d.control(ctx, func() { d.member.CommitBackend(); h, rev = d.db.Hash(nil), d.member.Store().Rev() })
 	return h, rev, err
 }
 
@@ -91,14 +91,16 @@ func (d *Daemon) Defrag(ctx context.Context) error {
 
 // Snapshot streams the backend file followed by its SHA-256, as etcd's
 // Maintenance.Snapshot does, and returns the file's size before the
-// trailer. The loop keeps running; a snapshot install waits for it.
+// trailer. The open apply batch is committed first, so the stream holds
+// everything applied when it was asked for (etcd commits its batch before
+// a snapshot too). The loop keeps running; a snapshot install waits for it.
 func (d *Daemon) Snapshot(ctx context.Context, w io.Writer) (int64, error) {
 	d.dbUse.RLock()
 	defer d.dbUse.RUnlock()
 	var db interface {
 		WriteTo(io.Writer) (int64, error)
 	}
-	if err := d.control(ctx, func() { db = d.db }); err != nil {
+	if err := d.control(ctx, func() { d.member.CommitBackend(); db = d.db }); err != nil {
 		return 0, err
 	}
 	h := sha256.New()

@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/etcdlab/etcdlab/core/raft"
 	"github.com/etcdlab/etcdlab/native/bolt"
@@ -141,8 +142,12 @@ func (d *Daemon) persist(hs raft.HardState, ents []raft.Entry, leaderSnap, creat
 			return err
 		}
 	}
+	start := time.Now()
 	if err := d.wal.Save(hs, ents, mustSync); err != nil {
 		return fmt.Errorf("saving to the WAL: %w", err)
+	}
+	if mustSync {
+		d.metrics.walFsync.Observe(time.Since(start).Seconds())
 	}
 	if created != nil && !created.IsEmpty() {
 		if err := d.saveSnapshot(*created); err != nil {

@@ -10,7 +10,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"strings"
@@ -20,6 +19,8 @@ import (
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.uber.org/zap"
+
+	"github.com/etcdlab/etcdlab/native/freeport"
 )
 
 const (
@@ -58,15 +59,8 @@ func requireEtcdctl(t *testing.T) {
 	}
 }
 
-// freePort asks the kernel for a free TCP port on 127.0.0.1.
-func freePort(t *testing.T) int {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("freePort: %v", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
+// freePort returns a port for a test server (see native/freeport).
+func freePort(t *testing.T) int { return freeport.Port(t) }
 
 // newTestServer picks ports and a data dir; start runs it.
 func newTestServer(t *testing.T) *testServer {

@@ -9,7 +9,7 @@ package main
 //	+--------------------------------------+------------------+
 //
 // save checks that trailer before it renames the download into place;
-// status reads the database; restore will write etcdlab's own data-dir.
+// status reads the database; restore writes a new member's data dir from it.
 
 import (
 	"bytes"
@@ -26,6 +26,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/etcdlab/etcdlab/native/ctl"
+	"github.com/etcdlab/etcdlab/native/daemon"
 )
 
 // snapshotHashBytes is the length of the SHA-256 trailer.
@@ -63,10 +64,39 @@ func newSnapshotRestoreCommand(rt *clientRuntime) *cobra.Command {
 	fs.String("initial-cluster-token", "etcd-cluster", "Initial cluster token for the etcd cluster during restore bootstrap")
 	fs.String("initial-advertise-peer-urls", "http://localhost:2380", "List of this member's peer URLs to advertise to the rest of the cluster")
 	fs.Bool("skip-hash-check", false, "Ignore snapshot integrity hash value (required if copied from data directory)")
-	restore.RunE = rt.run(func(s *session, args []string) error {
-		return ctl.Exitf(ctl.ExitError, "snapshot restore is not implemented yet: it needs the etcdlab daemon's data-dir format (WAL + snap + bbolt), which does not exist yet")
-	})
+	restore.RunE = rt.run(snapshotRestore)
 	return restore
+}
+
+// snapshotRestore builds a new member's data dir from a snapshot file
+// (native/daemon/restore.go), with etcdctl's flags and defaults: the data
+// dir defaults to <name>.etcd and must not exist.
+func snapshotRestore(s *session, args []string) error {
+	if err := exactArgs(args, 1, "snapshot restore requires exactly one argument"); err != nil {
+		return err
+	}
+	fs := s.cmd.Flags()
+	str := func(name string) string { v, _ := fs.GetString(name); return v }
+	skip, _ := fs.GetBool("skip-hash-check")
+	members, err := daemon.ParseInitialCluster(str("initial-cluster"))
+	if err != nil {
+		return ctl.WithCode(ctl.ExitBadArgs, err)
+	}
+	dataDir := str("data-dir")
+	if dataDir == "" {
+		dataDir = str("name") + ".etcd"
+	}
+	res, err := daemon.Restore(daemon.RestoreConfig{
+		SnapshotPath: args[0], SkipHashCheck: skip, Name: str("name"), DataDir: dataDir,
+		InitialCluster: members, ClusterToken: str("initial-cluster-token"),
+		AdvertisePeerURLs: daemon.SplitURLs(str("initial-advertise-peer-urls")),
+	})
+	if err != nil {
+		return ctl.WithCode(ctl.ExitError, err)
+	}
+	fmt.Fprintf(s.cmd.ErrOrStderr(), "restored snapshot %s into %s: member %x of new cluster %x, revision %d\n",
+		args[0], dataDir, res.MemberID, res.ClusterID, res.Revision)
+	return nil
 }
 
 // snapshotSave streams one member's snapshot into FILE.part, checks the

@@ -22,6 +22,7 @@ func main() {
 	root.AddCommand(newServerCommand())
 	root.AddCommand(newSimCommand())
 	root.AddCommand(newLessonsCommand())
+	root.AddCommand(newUpCommand())
 	clientVerbs := newClientCommands()
 	root.AddCommand(clientVerbs...)
 	root.SetArgs(hoistGlobalFlags(os.Args[1:], clientVerbs))

@@ -298,7 +298,7 @@ func newServerLogger(f *serverFlags) (*slog.Logger, error) {
 
 // serveMetrics serves /health and /metrics on --listen-metrics-urls (etcd
 // serves them there and on the client URLs; etcdlab on the metrics URLs
-// only). The metrics are a few of etcd's gauges in Prometheus' text format.
+// only). The metrics carry etcd's names (native/daemon/metrics.go).
 func serveMetrics(d *daemon.Daemon, urls []string, logger *slog.Logger) func() {
 	var servers []*http.Server
 	mux := http.NewServeMux()
@@ -310,7 +310,7 @@ func serveMetrics(d *daemon.Daemon, urls []string, logger *slog.Logger) func() {
 		}
 		fmt.Fprintln(w, `{"health":"true","reason":""}`)
 	})
-	mux.HandleFunc("/metrics", func(w http.ResponseWriter, r *http.Request) { writeMetrics(w, d.Live()) })
+	mux.Handle("/metrics", d.MetricsHandler())
 	for _, u := range urls {
 		host := u[strings.Index(u, "://")+3:]
 		l, err := net.Listen("tcp", host)
@@ -331,20 +331,4 @@ func serveMetrics(d *daemon.Daemon, urls []string, logger *slog.Logger) func() {
 			s.Shutdown(context.Background())
 		}
 	}
-}
-
-func writeMetrics(w http.ResponseWriter, l daemon.Live) {
-	b2i := func(b bool) int {
-		if b {
-			return 1
-		}
-		return 0
-	}
-	w.Header().Set("Content-Type", "text/plain; version=0.0.4")
-	fmt.Fprintf(w, "# TYPE etcd_server_has_leader gauge\netcd_server_has_leader %d\n", b2i(l.Lead != raft.None))
-	fmt.Fprintf(w, "# TYPE etcd_server_is_leader gauge\netcd_server_is_leader %d\n", b2i(uint64(l.Lead) == l.ID))
-	fmt.Fprintf(w, "# TYPE etcd_server_id gauge\netcd_server_id{server_id=\"%x\"} 1\n", l.ID)
-	fmt.Fprintf(w, "# TYPE etcd_debugging_mvcc_current_revision gauge\netcd_debugging_mvcc_current_revision %d\n", l.Revision)
-	fmt.Fprintf(w, "# TYPE etcd_server_proposals_applied_total gauge\netcd_server_proposals_applied_total %d\n", l.Applied)
-	fmt.Fprintf(w, "# TYPE etcd_server_term gauge\netcd_server_term %d\n", l.Term)
 }
