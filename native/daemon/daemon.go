@@ -66,12 +66,15 @@ type Daemon struct {
 	attrsMu    sync.Mutex
 	clientURLs map[raft.NodeID][]string // what members announced (attrs.go)
 
-	metrics  *metrics             // Prometheus collectors (metrics.go)
-	live     atomic.Pointer[Live] // the loop's view, for lock-free readers
-	nextID   atomic.Uint64
-	stopOnce sync.Once
-	errMu    sync.Mutex
-	err      error // why the loop stopped, if it failed
+	metrics *metrics             // Prometheus collectors (metrics.go)
+	live    atomic.Pointer[Live] // the loop's view, for lock-free readers
+	// removedByPeer: a peer refused our stream because it knows this
+	// member as removed (transport.Config.OnRemoved); the loop stops.
+	removedByPeer atomic.Bool
+	nextID        atomic.Uint64
+	stopOnce      sync.Once
+	errMu         sync.Mutex
+	err           error // why the loop stopped, if it failed
 }
 
 // Start opens the member's files, joins its peers and starts the loop.
@@ -233,6 +236,7 @@ func (d *Daemon) startTransport() error {
 		ClusterID: d.clusterID, ID: d.id, ListenURLs: d.cfg.ListenPeerURLs,
 		ServerTLS: d.cfg.PeerServerTLS, ClientTLS: d.cfg.PeerClientTLS,
 		Handler: d.receive, OnUnreachable: d.reportUnreachable, Logger: d.log,
+		OnRemoved: func() { d.removedByPeer.Store(true) },
 	})
 	if err != nil {
 		return err

@@ -260,10 +260,15 @@ func snapshotInstalled(rd server.Ready) bool {
 }
 
 // removedNow reports that this member, once listed in the membership, was
-// removed from it (etcd stops such a member). A joining member installs a
+// removed from it (etcd stops such a member) — or that a peer said so: a
+// removed member may never apply its own removal, since the leader stops
+// replicating to it. A joining member installs a
 // snapshot taken before its own addition, which does not list it yet: that
 // is not a removal.
 func (d *Daemon) removedNow() bool {
+	if d.removedByPeer.Load() {
+		return true
+	}
 	if !d.member.Removed() {
 		if d.member.ClusterID() != 0 {
 			d.listed = true

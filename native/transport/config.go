@@ -45,6 +45,13 @@ type Config struct {
 	// from any goroutine, Send's caller included, so it must not block and
 	// must not call back into the Transport. Optional.
 	OnUnreachable func(raft.NodeID)
+	// OnRemoved is called when a peer refuses this member's stream because
+	// it knows this member as removed from the cluster (etcd's rafthttp
+	// then reports "the member has been permanently removed from the
+	// cluster" and the server stops). A removed member may never apply its
+	// own removal: the leader stops replicating to it once the removal is
+	// applied. Same rules as OnUnreachable. Optional.
+	OnRemoved func()
 	// Logger receives connection events; nil means slog.Default().
 	Logger *slog.Logger
 

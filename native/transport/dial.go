@@ -126,6 +126,9 @@ func (p *peer) dialFailed(err error) {
 	if len(p.queue) > 0 {
 		p.t.reportUnreachable(p.id)
 	}
+	if errors.Is(err, ErrRemovedMember) && p.t.cfg.OnRemoved != nil {
+		p.t.cfg.OnRemoved()
+	}
 	if !changed || p.ctx.Err() != nil {
 		return
 	}
