@@ -13,7 +13,7 @@ WASMEXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 SOAK_SEEDS ?= 100000
 FUZZTIME ?= 60s
 
-.PHONY: all build run site test test-go test-wasm vet wasm bench soak fuzz clean
+.PHONY: all build binary run site test test-go test-wasm vet wasm bench soak fuzz clean
 
 all: build
 
@@ -28,9 +28,13 @@ build:
 LESSONS_ADDR ?= 127.0.0.1:8380
 UP_FLAGS ?=
 
-run: build site
-	$(GO) build -o bin/etcdlab ./native/cmd/etcdlab
+run: binary
 	bin/etcdlab up --lessons $(LESSONS_ADDR) --lessons-dir site/dist $(UP_FLAGS)
+
+# bin/etcdlab with the built site inside (-tags embedsite, see
+# site/noembed.go): `etcdlab lessons` then needs no files beside it.
+binary: site
+	$(GO) build -tags embedsite -o bin/etcdlab ./native/cmd/etcdlab
 
 # The web site in site/dist: the static pages (site/*.html, css/, js/), the
 # wasm app in app/ (make wasm) and lessons.json, generated from lessons/ with
@@ -41,7 +45,7 @@ site: wasm
 	cp -R site/css site/js site/dist/
 	$(GO) run ./lessons/cmd/lessons-json site/dist/lessons.json
 
-test: vet site test-go test-wasm
+test: vet binary test-go test-wasm
 
 vet:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \

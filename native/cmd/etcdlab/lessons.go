@@ -2,9 +2,11 @@ package main
 
 // `etcdlab lessons`: serve the web site (site/dist, built by `make site`):
 // the lesson pages, the playground, the debugger, the wasm app under app/,
-// and lessons.json. If the built site has no lessons.json, the catalog is
+// and lessons.json. The site comes from --dir when that holds a built site,
+// else from the copy built into this binary (make build / make run embed it;
+// see site/noembed.go). If the site has no lessons.json, the catalog is
 // generated from the lessons embedded in this binary (with the code of the
-// anchors when run from the source tree). Without a built site, every page
+// anchors when run from the source tree). Without any built site, every page
 // explains how to build it.
 
 import (
@@ -15,11 +17,13 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"testing/fstest"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/etcdlab/etcdlab/lessons"
+	"github.com/etcdlab/etcdlab/site"
 )
 
 func newLessonsCommand() *cobra.Command {
@@ -33,11 +37,12 @@ func newLessonsCommand() *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("lessons: cannot listen on %s: %w (choose another address with --listen)", listen, err)
 			}
-			if _, err := os.Stat(filepath.Join(dir, "index.html")); err != nil {
-				fmt.Fprintf(cmd.ErrOrStderr(), "etcdlab lessons: %s has no built site; run `make site` first (serving a page that says so)\n", dir)
+			root, from := siteRoot(dir)
+			if root == nil {
+				fmt.Fprintf(cmd.ErrOrStderr(), "etcdlab lessons: %s has no built site and none is built into this binary; run `make site` first (serving a page that says so)\n", dir)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "etcdlab lessons: open http://%s/\n", ln.Addr())
-			srv := &http.Server{Handler: lessonsHandler(dir), ReadHeaderTimeout: 10 * time.Second}
+			fmt.Fprintf(cmd.OutOrStdout(), "etcdlab lessons: open http://%s/ (site: %s)\n", ln.Addr(), from)
+			srv := &http.Server{Handler: lessonsHandler(root, dir), ReadHeaderTimeout: 10 * time.Second}
 			return srv.Serve(ln)
 		},
 	}
@@ -46,13 +51,29 @@ func newLessonsCommand() *cobra.Command {
 	return cmd
 }
 
-// lessonsHandler serves dir, with /lessons.json falling back to the
-// embedded lessons.
-func lessonsHandler(dir string) http.Handler {
-	files := http.FileServer(http.Dir(dir))
+// siteRoot picks the site to serve: dir if it holds a built site, else the
+// site built into this binary, else nil. from says which, for the log.
+func siteRoot(dir string) (root fs.FS, from string) {
+	if _, err := os.Stat(filepath.Join(dir, "index.html")); err == nil {
+		return os.DirFS(dir), dir
+	}
+	if built := site.Built(); built != nil {
+		return built, "built into this binary"
+	}
+	return nil, "none"
+}
+
+// lessonsHandler serves the site root (nil: a page that says how to build
+// it; dir names the folder it would be in), with /lessons.json falling back
+// to the embedded lessons.
+func lessonsHandler(root fs.FS, dir string) http.Handler {
+	if root == nil {
+		root = fstest.MapFS{}
+	}
+	files := http.FileServer(http.FS(root))
 	mux := http.NewServeMux()
 	mux.HandleFunc("/lessons.json", func(w http.ResponseWriter, r *http.Request) {
-		if _, err := os.Stat(filepath.Join(dir, "lessons.json")); err == nil {
+		if _, err := fs.Stat(root, "lessons.json"); err == nil {
 			noCache(files).ServeHTTP(w, r)
 			return
 		}
@@ -66,7 +87,7 @@ func lessonsHandler(dir string) http.Handler {
 		w.Write(data)
 	})
 	mux.Handle("/", noCache(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, err := os.Stat(filepath.Join(dir, "index.html")); errors.Is(err, fs.ErrNotExist) {
+		if _, err := fs.Stat(root, "index.html"); errors.Is(err, fs.ErrNotExist) {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			w.WriteHeader(http.StatusNotFound)
 			fmt.Fprintf(w, notBuiltPage, dir)

@@ -281,7 +281,8 @@ func startLessons(addr, dir string) (string, func(), error) {
 	if err != nil {
 		return "", nil, fmt.Errorf("up: lessons cannot listen on %s: %w (choose another with --lessons)", addr, err)
 	}
-	srv := &http.Server{Handler: lessonsHandler(dir), ReadHeaderTimeout: 10 * time.Second}
+	root, _ := siteRoot(dir)
+	srv := &http.Server{Handler: lessonsHandler(root, dir), ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
 	return "http://" + ln.Addr().String() + "/", func() { srv.Close() }, nil
 }
