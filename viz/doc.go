@@ -36,6 +36,12 @@
 //	+--------------------------------+----------------------------------+
 //	 Space play/pause · → step · n next · 1–9 select · ? help
 //
+// In etcd mode the cluster takes less room and the etcd panels of one
+// member (the selected one, else the leader) sit under the logs: its keys
+// on a revision axis (keyspace.go), its backend file page by page
+// (pagemap.go), the leases draining and the watches (leases.go); see
+// etcd.go for their picture.
+//
 // Nodes: voters on a circle, learners apart under it (layout.go); the fill
 // and the written role say the role, a dashed outline a node that is down,
 // an arc the election timer (node.go). Links: faint lines, red and dashed
@@ -45,6 +51,9 @@
 // reply (message.go). Logs: one row per node, one column per index, so
 // matching logs line up (logstrip.go). Text sizes scale with the window
 // (FontSize), so the same scene reads on a laptop and on a projector.
+// When the leader's commit index advances, the voters whose match reached
+// it get a ring and a spoke to the leader for a moment (quorum.go). A
+// clicked message gets a ring and a card of its fields (selection.go).
 //
 // # Colour
 //
@@ -62,4 +71,14 @@
 //     drawn on the circle a moment longer than the leader counts it.
 //   - Messages to or from a node that is not in the state (never the case
 //     with core/sim) are not drawn.
+//   - The quorum drawn is the voters whose match index is at or past the
+//     commit index when the frame is built. Drawn as the commit advances
+//     that is the set that made it; a follower that catches up later
+//     joins the set although it took no part.
+//   - The keys panel knows only each live key's create and mod revisions
+//     and its version (what etcd's range returns), not the revisions of
+//     the puts in between nor deleted keys. Leases are named by their
+//     hex id (the scenario's L1, L2 are the runner's aliases). The watches
+//     panel shows each watch's event count and last revision, not the
+//     events themselves (sim.WatchState keeps no more).
 package viz

@@ -32,12 +32,14 @@ func FontSize(w, h float64) float64 {
 	return clamp(18*unit, 11, 64)
 }
 
-// regions splits a w x h page into its parts.
+// regions splits a w x h page into its parts. The side (beside the cluster
+// on a wide page, under it on a tall one) holds the log strips and, in etcd
+// mode, the etcd panels under them.
 type regions struct {
-	header, cluster, strips, footer Rect
+	header, cluster, strips, etcd, footer Rect
 }
 
-func pageRegions(w, h, font float64, showLog bool) regions {
+func pageRegions(w, h, font float64, showLog, showEtcd bool) regions {
 	headerH, footerH := 3.3*font, 1.9*font
 	body := Rect{0, headerH, w, math.Max(h-headerH-footerH, 0)}
 	r := regions{
@@ -45,17 +47,33 @@ func pageRegions(w, h, font float64, showLog bool) regions {
 		footer:  Rect{0, h - footerH, w, footerH},
 		cluster: body,
 	}
-	if !showLog {
+	if !showLog && !showEtcd {
 		return r
 	}
-	if w >= 1.15*h {
+	var side Rect
+	wide := w >= 1.15*h
+	switch {
+	case wide && showEtcd:
+		cw := math.Round(body.W * 0.42)
+		r.cluster, side = Rect{body.X, body.Y, cw, body.H}, Rect{body.X + cw, body.Y, body.W - cw, body.H}
+	case wide:
 		cw := math.Round(body.W * 0.5)
-		r.cluster = Rect{body.X, body.Y, cw, body.H}
-		r.strips = Rect{body.X + cw, body.Y, body.W - cw, body.H}
-	} else {
+		r.cluster, side = Rect{body.X, body.Y, cw, body.H}, Rect{body.X + cw, body.Y, body.W - cw, body.H}
+	default:
 		ch := math.Round(body.H * 0.55)
-		r.cluster = Rect{body.X, body.Y, body.W, ch}
-		r.strips = Rect{body.X, body.Y + ch, body.W, body.H - ch}
+		if showEtcd {
+			ch = math.Round(body.H * 0.42)
+		}
+		r.cluster, side = Rect{body.X, body.Y, body.W, ch}, Rect{body.X, body.Y + ch, body.W, body.H - ch}
+	}
+	switch {
+	case showLog && showEtcd:
+		sh := math.Round(side.H * 0.4)
+		r.strips, r.etcd = Rect{side.X, side.Y, side.W, sh}, Rect{side.X, side.Y + sh, side.W, side.H - sh}
+	case showLog:
+		r.strips = side
+	default:
+		r.etcd = side
 	}
 	return r
 }

@@ -79,8 +79,9 @@ type Strips struct {
 	Free Rect
 }
 
-// buildStrips lays out the log panel in area.
-func buildStrips(st sim.State, area Rect, selected raft.NodeID, font float64) *Strips {
+// buildStrips lays out the log panel in area, keeping reserve pixels under
+// the rows for the selected node's card.
+func buildStrips(st sim.State, area Rect, selected raft.NodeID, font, reserve float64) *Strips {
 	pad := font * 0.6
 	area = area.Inset(pad)
 	s := &Strips{Area: area}
@@ -95,7 +96,7 @@ func buildStrips(st sim.State, area Rect, selected raft.NodeID, font float64) *S
 	s.First, s.Last = window(st, capacity)
 	rulerY := area.Y + font*1.9
 	top := rulerY + font*0.8
-	rowsH := area.Y + area.H - small*1.4 - top - cardReserve(font)
+	rowsH := area.Y + area.H - small*1.4 - top - reserve
 	n := math.Max(float64(len(st.Nodes)), 1)
 	rowH := math.Min(rowsH/n, font*3.4)
 	s.Ruler = ruler(s.First, s.Last, cellsX, rulerY, s.CellW, small)
@@ -155,7 +156,9 @@ func stripRow(ns sim.NodeState, r Rect, labelW float64, s *Strips, font float64)
 	small := font * 0.7
 	row := StripRow{Node: ns.ID, Area: r, Swatch: RoleColor(role), Down: !ns.Up,
 		Name: Text{S: ns.Name, At: Point{r.X + font*1.2, r.Y + cellH*0.5}, Size: font, Color: Ink, Bold: true},
-		Role: Text{S: role, At: Point{r.X + font*1.2, r.Y + cellH*0.5 + font*0.95}, Size: small, Color: MutedInk},
+		// The role is sized to its column, so that "pre-candidate" does not
+		// run into the line under the cells.
+		Role: Text{S: role, At: Point{r.X + font*1.2, r.Y + cellH*0.5 + font*0.95}, Size: math.Min(small, (labelW-font*1.4)/textWidth(role, 1)), Color: MutedInk},
 	}
 	cellY := r.Y + font*0.1
 	entries := entriesByIndex(ns.Log)

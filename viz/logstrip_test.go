@@ -59,3 +59,12 @@ func TestLogStripsAlignIndexesAndFollowTheNewestEntries(t *testing.T) {
 	}
 	require.Equal(t, CellSlot, r2[len(r2)-1].Kind, "n2 lags behind")
 }
+
+func TestALongRoleFitsItsLabelColumn(t *testing.T) {
+	st := sim.State{Nodes: []sim.NodeState{upNode(1, raft.PreCandidate, 2, 0, 0, nil)}}
+	s := Build(st, DefaultView(), 0)
+	row := s.Strips.Rows[0]
+	require.Equal(t, "pre-candidate", row.Role.S)
+	firstCell := row.Cells[0].Rect.X
+	require.LessOrEqual(t, row.Role.At.X+textWidth(row.Role.S, row.Role.Size), firstCell, "the role runs under the cells")
+}

@@ -40,6 +40,10 @@ type MessageDot struct {
 	Label     string
 	LabelAt   Point
 	LabelSize float64
+	// Selected: the viewer clicked it (drawn with a ring, its fields in the
+	// card); Msg is the message itself, for that card.
+	Selected bool
+	Msg      sim.MessageInfo
 }
 
 // maxLabelledMessages: above this many in flight, labels would pile up
@@ -60,7 +64,7 @@ func messageDots(st sim.State, nodes []NodeLook, now time.Duration, font float64
 		}
 		from, to := lane(a, b, font)
 		d := MessageDot{ID: m.ID, From: m.From, To: m.To, Type: m.Type, Held: m.Held, Reject: m.Reject,
-			Radius: font * 0.42, Label: MessageLabel(m)}
+			Radius: font * 0.42, Label: MessageLabel(m), Msg: m}
 		d.Fill, d.Hollow = MessageColor(m.Type)
 		if m.Type == raft.MsgHeartbeat || m.Type == raft.MsgHeartbeatResp {
 			d.Radius = font * 0.32

@@ -20,8 +20,13 @@ type View struct {
 	Width, Height float64
 	// ShowMessages draws messages in flight; ShowLog the log strips.
 	ShowMessages, ShowLog bool
-	// Selected is the node the viewer clicked (raft.None: none).
-	Selected raft.NodeID
+	// Selected is the node the viewer clicked (raft.None: none);
+	// SelectedMessage the message (0: none), shown with its fields.
+	Selected        raft.NodeID
+	SelectedMessage uint64
+	// ShowKeys, ShowBackend, ShowLeases and ShowWatches show the etcd
+	// panels (etcd mode only: when the state has etcd data).
+	ShowKeys, ShowBackend, ShowLeases, ShowWatches bool
 	// Help shows the list of keys over everything.
 	Help bool
 	// Playing and Speed describe the animation, for the header.
@@ -34,7 +39,8 @@ type View struct {
 
 // DefaultView shows everything on a 1280x800 canvas.
 func DefaultView() View {
-	return View{Width: 1280, Height: 800, ShowMessages: true, ShowLog: true, Speed: 1}
+	return View{Width: 1280, Height: 800, ShowMessages: true, ShowLog: true, Speed: 1,
+		ShowKeys: true, ShowBackend: true, ShowLeases: true, ShowWatches: true}
 }
 
 // Align says which point of a text its anchor is, horizontally; texts are
@@ -76,11 +82,20 @@ type Scene struct {
 	Messages   []MessageDot
 	// Strips is nil when the log is hidden.
 	Strips *Strips
+	// Quorum is the acknowledgements behind the leader's commit index (nil
+	// without a leader); Etcd the etcd panels (nil outside etcd mode).
+	Quorum *Quorum
+	Etcd   *EtcdPanels
 	Legend []LegendItem
 	Footer []Text
-	// Card shows the selected node; Banner an error; Help the keys. Each is
-	// nil when absent.
+	// SelectedMessage is the message the viewer clicked, while it flies
+	// (nil: none).
+	SelectedMessage *MessageDot
+	// Card shows the selected node or message; Banner an error; Help the
+	// keys. Each is nil when absent.
 	Card, Banner, Help *Card
+	// cardArea is where Card goes (SelectMessage puts one there later).
+	cardArea Rect
 }
 
 // Build derives the scene of state st as seen through v, with messages
@@ -89,7 +104,8 @@ type Scene struct {
 func Build(st sim.State, v View, now time.Duration) *Scene {
 	font := FontSize(v.Width, v.Height)
 	s := &Scene{Width: v.Width, Height: v.Height, Font: font, Background: Paper}
-	reg := pageRegions(v.Width, v.Height, font, v.ShowLog)
+	etcd := hasEtcd(st) && (v.ShowKeys || v.ShowBackend || v.ShowLeases || v.ShowWatches)
+	reg := pageRegions(v.Width, v.Height, font, v.ShowLog, etcd)
 	m := membershipOf(st)
 	legendH := 0.0
 	if v.ShowMessages {
@@ -100,20 +116,31 @@ func Build(st sim.State, v View, now time.Duration) *Scene {
 	place := Layout(m.voters, m.apart, area)
 	s.Nodes = nodeLooks(st, m, place, v.Selected, !v.ShowLog, font)
 	s.Links = linkLooks(st, s.Nodes, font)
+	s.Quorum = quorumOf(st, s.Nodes, Rect{area.X, area.Y + area.H - font*0.9, area.W, font * 0.9}, font)
 	if v.ShowMessages {
 		s.Messages = messageDots(st, s.Nodes, now, font)
 		s.Legend = legend(Rect{reg.cluster.X, area.Y + area.H, reg.cluster.W, legendH}, font)
 	}
+	s.cardArea = reg.cluster
 	if v.ShowLog {
-		s.Strips = buildStrips(st, reg.strips, v.Selected, font)
+		reserve := cardReserve(font)
+		if etcd {
+			reserve = 0 // the card goes over the cluster's corner
+		}
+		s.Strips = buildStrips(st, reg.strips, v.Selected, font, reserve)
+		if !etcd {
+			s.cardArea = s.Strips.Free
+		}
+	}
+	if etcd {
+		s.Etcd = etcdPanels(st, v, reg.etcd, font)
 	}
 	s.Header = header(st, v, reg.header, font)
 	s.Footer = footer(reg.footer, font)
-	cardArea := reg.cluster
-	if s.Strips != nil {
-		cardArea = s.Strips.Free
+	s.Card = detailCard(st, v.Selected, s.cardArea, font)
+	if v.SelectedMessage != 0 {
+		s.SelectMessage(v.SelectedMessage)
 	}
-	s.Card = detailCard(st, v.Selected, cardArea, font)
 	if v.Error != "" {
 		s.Banner = banner(v.Error, reg, font)
 	}

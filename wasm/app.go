@@ -8,6 +8,7 @@ package main
 // the session; the mutex serialises the frame loop and the bridge's calls.
 
 import (
+	"math"
 	"sync"
 	"time"
 
@@ -31,15 +32,23 @@ type app struct {
 	s  *session.Session
 	r  *render.Renderer
 
-	scene      *viz.Scene // the last frame drawn, for hit tests
-	posted     uint64     // the session version last announced
-	sincePost  int        // ticks since the last "changed"
+	scene   *viz.Scene // the last frame drawn, for hit tests
+	drawn   frameKey   // what the screen shows now
+	ticks   int        // Update calls so far: the flash's clock
+	commits viz.CommitWatch
+	lit     bool // the last frame showed a quorum flash
+	// message is the message clicked, while the session does not keep
+	// one itself (View.SelectedMessage, wired by the bridge).
+	message    uint64
+	posted     uint64 // the session version last announced
+	sincePost  int    // ticks since the last "changed"
 	keysBuffer []rune
 }
 
 // Update runs once per tick.
 func (a *app) Update() error {
 	a.mu.Lock()
+	a.ticks++
 	a.input()
 	a.s.Advance(time.Second / ticksPerSecond)
 	var events []message
@@ -83,7 +92,8 @@ func (a *app) input() {
 	}
 }
 
-// click selects the node under the pointer (or clears the selection).
+// click selects the node or the message under the pointer (or clears the
+// selection).
 func (a *app) click(x, y int) {
 	if a.scene == nil {
 		return
@@ -94,6 +104,14 @@ func (a *app) click(x, y int) {
 	}
 	hit := a.scene.HitTest(viz.Point{X: float64(x), Y: float64(y)})
 	switch {
+	case hit.Message != 0 && hit.Message == a.message:
+		a.message = 0
+	case hit.Message != 0:
+		a.message = hit.Message
+	default:
+		a.message = 0
+	}
+	switch {
 	case hit.Node != 0 && hit.Node == a.s.Selected():
 		a.s.Select("")
 	case hit.Node != 0:
@@ -103,17 +121,47 @@ func (a *app) click(x, y int) {
 	}
 }
 
-// Draw paints the frame.
+// init makes Ebitengine keep the screen between frames, so that a frame
+// whose scene did not change costs nothing to draw.
+func init() { ebiten.SetScreenClearedEveryFrame(false) }
+
+// frameKey is what a frame depends on: when it equals the last one drawn,
+// the screen (which Ebitengine keeps: see init) is already right.
+type frameKey struct {
+	version uint64
+	shown   time.Duration
+	w, h    int
+	message uint64
+}
+
+// Draw paints the frame, unless the screen already shows it.
 func (a *app) Draw(screen *ebiten.Image) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	b := screen.Bounds()
+	k := frameKey{a.s.Version(), a.s.Shown(), b.Dx(), b.Dy(), a.message}
+	if k == a.drawn && a.scene != nil && !a.lit {
+		return
+	}
 	a.scene = a.s.Scene(float64(b.Dx()), float64(b.Dy()))
+	if a.s.View().SelectedMessage == 0 && a.message != 0 && !a.scene.SelectMessage(a.message) {
+		a.message = 0 // it arrived
+	}
+	a.lit = a.commits.Observe(a.scene, time.Duration(a.ticks)*time.Second/ticksPerSecond) > 0
 	a.r.Draw(screen, a.scene)
+	a.drawn = k
 }
 
-// Layout uses the device's pixels, so text stays sharp on HiDPI screens.
+// maxCanvasPixels caps the canvas: on a HiDPI screen the device's pixels
+// keep text sharp, but a software GL (SwiftShader) pays for every pixel,
+// so beyond ~4 megapixels the browser scales the canvas up instead.
+const maxCanvasPixels = 4_000_000
+
+// Layout uses the device's pixels, up to maxCanvasPixels.
 func (a *app) Layout(w, h int) (int, int) {
 	scale := ebiten.Monitor().DeviceScaleFactor()
+	if px := float64(w) * float64(h) * scale * scale; px > maxCanvasPixels {
+		scale *= math.Sqrt(maxCanvasPixels / px)
+	}
 	return int(float64(w) * scale), int(float64(h) * scale)
 }

@@ -106,6 +106,17 @@ func installBridge(a *app) {
 		"restore":    func(s *session.Session, args []js.Value) any { return okJSON(s.Restore(argString(args, 0))) },
 		"runScript":  func(s *session.Session, args []js.Value) any { s.RunScript(); return "ok" },
 		"transcript": func(s *session.Session, args []js.Value) any { return s.Runner().Transcript() },
+		// the timeline (wasm/session/timeline.go) and the page's controls
+		"back":     func(s *session.Session, args []js.Value) any { return okJSON(s.Back(int(argFloat(args, 0)))) },
+		"seek":     func(s *session.Session, args []js.Value) any { return okJSON(s.Seek(int(argFloat(args, 0)))) },
+		"position": func(s *session.Session, args []js.Value) any { return toJSON(s.PositionView()) },
+		"setSeed":  setSeed,
+		"dropMessage": func(s *session.Session, args []js.Value) any {
+			return toJSON(s.DropMessage(uint64(argFloat(args, 0))))
+		},
+		"deliverMessage": func(s *session.Session, args []js.Value) any {
+			return toJSON(s.DeliverMessage(uint64(argFloat(args, 0))))
+		},
 	}
 	obj := js.Global().Get("Object").New()
 	for name, fn := range fns {
@@ -158,4 +169,12 @@ func setView(s *session.Session, args []js.Value) any {
 		return okJSON(err)
 	}
 	return "ok"
+}
+
+func setSeed(s *session.Session, args []js.Value) any {
+	seed := argFloat(args, 0)
+	if seed < 0 || seed != float64(uint64(seed)) {
+		return okJSON(fmt.Errorf("setSeed: want a whole number >= 0, not %v", seed))
+	}
+	return okJSON(s.SetSeed(uint64(seed)))
 }

@@ -105,6 +105,14 @@
     setView(opts) { return this.call("setView", JSON.stringify(opts)); }
     url() { return this.call("url"); }
     restore(fragment) { return this.call("restore", fragment); }
+    transcript() { return this.call("transcript"); }
+    // the timeline: positions count moves (a command or an event) since load
+    back(n) { return this.call("back", n === undefined ? 1 : n); }
+    seek(pos) { return this.call("seek", pos); }
+    position() { return this.call("position"); }
+    setSeed(seed) { return this.call("setSeed", seed); }
+    dropMessage(id) { return this.call("dropMessage", id); }
+    deliverMessage(id) { return this.call("deliverMessage", id); }
 
     onChanged(f) { this.listeners.changed.push(f); }
     onError(f) { this.listeners.error.push(f); }

@@ -1,14 +1,25 @@
 // debugger.js — load a scenario, run it a command or an event at a time,
-// continue until a breakpoint condition holds (check() after every event),
-// and inspect any node's full state from state(). debugger.html#scenario=TEXT
-// opens with TEXT (the playground links here with its actions).
+// step back (the app replays the record deterministically), continue until
+// a breakpoint holds — one from the menu (the term changes, a node becomes
+// leader, an entry commits, an invariant fails), checked on state() after
+// every event, or a condition of the scenario language, checked with
+// check() — and inspect any node's full state or any message in flight.
+//
+// The fragment opens a scenario:
+//   #s=<base64url>&line=L   stopped before line L (a failing test prints this)
+//   #s=...&j=...&step=N     the exact position of url() (restore())
+//   #s=...&step=N           loaded, then N events carried out
+//   #scenario=TEXT          TEXT (the playground's "your actions")
 "use strict";
 
 (function () {
   const { el } = window.Panels;
   const $ = (id) => document.getElementById(id);
   let app, trace, nodesBody, msgBody;
+  // A breakpoint is {label, cond} (a scenario condition) or {label, kind}
+  // (from the menu, compared with the state before the event).
   let breakpoints = [];
+  let inspected = { node: "", message: 0 };
   let running = false;
   let loadedLines = [];
   let nextLine = 0;
@@ -35,7 +46,7 @@
   function render(st) {
     $("summary").textContent = window.Panels.summary(st);
     window.Panels.renderNodes(nodesBody, st, $("inspect").value, (id) => { $("inspect").value = id; inspect(st); });
-    window.Panels.renderMessages(msgBody, st, 300);
+    window.Panels.renderMessages(msgBody, st, 300, (m) => { inspected.message = m.id; inspect(st); }, inspected.message);
     const ids = (st.nodes || []).map((n) => n.id);
     const sel = $("inspect");
     if (Array.from(sel.options).map((o) => o.value).join() !== ids.join()) {
@@ -45,11 +56,33 @@
     }
     inspect(st);
     trace.update(app);
+    renderTimeline();
+    const t = app.transcript();
+    if (typeof t === "string" && t !== $("transcript").dataset.text) {
+      $("transcript").dataset.text = t;
+      $("transcript").textContent = t;
+      $("transcript").scrollTop = $("transcript").scrollHeight;
+    }
   }
+  // inspect shows the clicked message if it is still in flight, else the
+  // chosen node: every field of state() for it, its log included.
   function inspect(st) {
+    const m = (st.messages || []).find((x) => x.id === inspected.message);
+    $("msg-actions").hidden = !m;
+    if (m) { $("inspect-out").textContent = "message m" + m.id + "\n" + JSON.stringify(m, null, 2); return; }
+    inspected.message = 0;
     const n = (st.nodes || []).find((x) => x.id === $("inspect").value);
     $("inspect-out").textContent = n ? JSON.stringify(n, null, 2) : "";
   }
+  function renderTimeline() {
+    if (scrubbing) return;
+    const p = app.position();
+    if (!p || typeof p !== "object") return;
+    $("timeline").max = String(p.end);
+    $("timeline").value = String(p.position);
+    $("timeline-value").textContent = "move " + p.position + " / " + p.end + " · " + p.time;
+  }
+  let scrubbing = false;
   function refresh() { try { const st = app.state(); if (st && typeof st === "object") render(st); } catch (e) { /* not ready */ } }
 
   function load() {
@@ -57,6 +90,7 @@
     const text = $("scenario").value;
     const r = app.load(text);
     $("transcript").textContent = "";
+    $("transcript").dataset.text = "";
     trace.reset();
     if (!r || r.ok === false) { status((r && r.error) || "load failed", true); loadedLines = []; renderScript(); return false; }
     loadedLines = text.split("\n");
@@ -97,13 +131,31 @@
     return r;
   }
 
-  function hitBreakpoint() {
+  // hitBreakpoint: the first breakpoint that holds after an event; before
+  // is the state before it (for the menu's breakpoints, which are changes).
+  function hitBreakpoint(before, after) {
     for (let i = 0; i < breakpoints.length; i++) {
-      const r = app.check(breakpoints[i]);
-      if (r && r.ok !== false && r.value === true) return i;
+      const b = breakpoints[i];
+      if (b.kind ? changed(b.kind, before, after) : holds(b.cond)) return i;
     }
     return -1;
   }
+  function holds(cond) {
+    const r = app.check(cond);
+    return !!(r && r.ok !== false && r.value === true);
+  }
+  function changed(kind, a, b) {
+    const by = (st) => Object.fromEntries((st.nodes || []).map((n) => [n.id, n]));
+    const na = by(a), nb = by(b);
+    switch (kind) {
+      case "term": return a.term !== b.term;
+      case "leader": return Object.keys(nb).some((id) => nb[id].role === "leader" && (!na[id] || na[id].role !== "leader"));
+      case "commit": return Object.keys(nb).some((id) => na[id] && nb[id].up && nb[id].commit !== na[id].commit);
+      case "invariant": return !!b.failed && b.failed !== a.failed;
+    }
+    return false;
+  }
+  const menuBreakpoints = { term: "the term changes", leader: "a node becomes leader", commit: "an entry commits (a node's commit index changes)", invariant: "an invariant fails" };
 
   // cont runs events in slices (to keep the page responsive) until a
   // breakpoint holds, the limit is reached, or Stop is pressed.
@@ -116,13 +168,17 @@
     renderBreakpoints(-1);
     const slice = () => {
       if (!running) { status("Stopped after " + n + " events."); refresh(); return; }
+      const needState = breakpoints.some((b) => b.kind);
+      let before = needState ? app.state() : null;
       for (let k = 0; k < 200 && n < limit; k++, n++) {
         const r = app.step();
-        if (!r || r.ok === false) { running = false; status("Step failed: " + ((r && r.error) || "?"), true); refresh(); return; }
-        const hit = hitBreakpoint();
+        const after = needState ? app.state() : null;
+        const hit = hitBreakpoint(before, after);
+        before = after;
+        if (hit < 0 && (!r || r.ok === false)) { running = false; status("Step failed: " + ((r && r.error) || "?"), true); refresh(); return; }
         if (hit >= 0) {
           running = false;
-          status("Breakpoint " + (hit + 1) + " holds after " + (n + 1) + " events: " + breakpoints[hit] + "  (" + r.time + "  " + r.event + ")");
+          status("Breakpoint " + (hit + 1) + " holds after " + (n + 1) + " events: " + breakpoints[hit].label + "  (" + r.time + "  " + r.event + ")");
           renderBreakpoints(hit);
           refresh();
           return;
@@ -145,8 +201,8 @@
 
   function renderBreakpoints(hit) {
     $("breakpoints").replaceChildren(...breakpoints.map((b, i) => el("li", { class: i === hit ? "hit" : "" },
-      el("code", { text: b }),
-      el("button", { type: "button", "aria-label": "Remove breakpoint " + b, text: "✕",
+      el("code", { text: b.label }),
+      el("button", { type: "button", "aria-label": "Remove breakpoint " + b.label, text: "✕",
         onclick: () => { breakpoints.splice(i, 1); renderBreakpoints(-1); } }))));
   }
 
@@ -169,8 +225,16 @@
     $("messages").append(mt);
     msgBody = mt.querySelector("tbody");
     trace = new window.Panels.Trace($("trace"));
+    const frag = new URLSearchParams(location.hash.slice(1));
     const m = /scenario=([^&]*)/.exec(location.hash);
     if (m) $("scenario").value = decodeURIComponent(m[1]);
+    if (frag.get("s") !== null) $("scenario").value = fromBase64URL(frag.get("s"));
+    document.querySelectorAll(".bp-menu button").forEach((b) => b.addEventListener("click", () => {
+      const kind = b.dataset.bp;
+      if (breakpoints.some((x) => x.kind === kind)) return;
+      breakpoints.push({ label: menuBreakpoints[kind], kind });
+      renderBreakpoints(-1);
+    }));
     fillExamples();
     $("examples").addEventListener("change", () => { if ($("examples").value) $("scenario").value = $("examples").value; });
     $("file").addEventListener("change", async () => { const f = $("file").files[0]; if (f) $("scenario").value = await f.text(); });
@@ -182,7 +246,7 @@
         const r = app.check(c);
         if (r && r.ok === false) { status("Not a condition: " + r.error, true); return; }
       }
-      breakpoints.push(c);
+      breakpoints.push({ label: c, cond: c });
       $("bp").value = "";
       renderBreakpoints(-1);
     });
@@ -191,6 +255,11 @@
     app.pause();
     new window.Panels.Refresher(app, render);
     $("load").addEventListener("click", load);
+    $("back-ev").addEventListener("click", () => back(1));
+    $("timeline").addEventListener("input", () => { scrubbing = true; $("timeline-value").textContent = "move " + $("timeline").value + " / " + $("timeline").max; });
+    $("timeline").addEventListener("change", () => { scrubbing = false; seek(parseInt($("timeline").value, 10)); });
+    $("drop-msg").addEventListener("click", () => messageAction("drop"));
+    $("deliver-msg").addEventListener("click", () => messageAction("deliver"));
     $("next-cmd").addEventListener("click", nextCommand);
     $("step-ev").addEventListener("click", stepEvent);
     $("continue").addEventListener("click", cont);
@@ -202,10 +271,68 @@
       if (ev.key === "Escape") { stop(); return; }
       if (ev.ctrlKey || ev.metaKey || ev.altKey || (t && /INPUT|TEXTAREA|SELECT/.test(t.tagName))) return;
       if (ev.key === "n") nextCommand();
-      else if (ev.key === ".") stepEvent();
+      else if (ev.key === "." || ev.key === "ArrowRight") stepEvent();
+      else if (ev.key === "ArrowLeft" || ev.key === "Backspace") { ev.preventDefault(); back(1); }
       else if (ev.key === "c") cont();
     });
     load();
+    openFragment(frag);
+  }
+
+  // openFragment carries out what the URL asks after the scenario loaded.
+  function openFragment(frag) {
+    if (frag.get("s") === null) return;
+    if (frag.get("j") !== null || (frag.get("step") && frag.get("step") !== "0")) {
+      const r = app.restore(location.hash);
+      if (r && r.ok === false) status("Could not open the position in the URL: " + r.error, true);
+      else status("Opened at move " + app.position().position + ". Step, go back, or Continue.");
+      syncScriptView();
+      refresh();
+      return;
+    }
+    const line = parseInt(frag.get("line"), 10) || 0;
+    for (let i = 0; line && i < 10000; i++) {
+      const st = app.state();
+      if (!st.next || st.next.line >= line) break;
+      const r = nextCommand();
+      if (!r || r.done || (r.ok === false && !r.command)) break;
+    }
+    if (line) status("Stopped before line " + line + ", where the test failed: step through it with . or Next command.");
+  }
+
+  // syncScriptView highlights the next command after a jump in time.
+  function syncScriptView() {
+    const st = app.state();
+    nextLine = st && st.next ? st.next.line : 0;
+    renderScript();
+  }
+
+  function back(n) {
+    stop();
+    const r = app.back(n);
+    if (r && r.ok === false) status(r.error, true);
+    else status("Back to move " + app.position().position + ".");
+    syncScriptView();
+    refresh();
+  }
+  function seek(pos) {
+    stop();
+    const r = app.seek(pos);
+    if (r && r.ok === false) status(r.error, true);
+    syncScriptView();
+    refresh();
+  }
+  function messageAction(verb) {
+    const id = inspected.message;
+    if (!id) return;
+    const r = verb === "drop" ? app.dropMessage(id) : app.deliverMessage(id);
+    status(r && r.ok === false ? r.error : "> " + r.command + (r.output ? "  —  " + r.output : ""), r && r.ok === false);
+    inspected.message = 0;
+    refresh();
+  }
+  function fromBase64URL(s) {
+    const b = atob(s.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((s.length + 3) % 4));
+    return new TextDecoder().decode(Uint8Array.from(b, (ch) => ch.charCodeAt(0)));
   }
 
   main();

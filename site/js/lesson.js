@@ -152,7 +152,7 @@
   }
 
   function render(st) {
-    controls.updateNodes(st);
+    controls.update(st);
     $("summary").textContent = window.Panels.summary(st);
     window.Panels.renderNodes(nodesBody, st, selected || controls.selected(), (id) => controls.select(id));
     trace.update(app);
@@ -195,14 +195,15 @@
       onCommand: () => refresh(),
       onStep: () => refresh(),
       onSelect: (id) => { selected = id; refresh(); },
+      frame: $("app"),
     });
     new window.Panels.Refresher(app, render);
-    window.Controls.keys({
+    // ← and → walk the lesson's steps here; Backspace steps the cluster back.
+    window.Controls.keys(Object.assign(window.Controls.standardKeys(controls), {
       ArrowRight: () => goTo(current + 1, true), ArrowLeft: () => goTo(current - 1, false),
       PageDown: () => goTo(current + 1, true), PageUp: () => goTo(current - 1, false),
-      p: () => controls.setPlaying(!controls.isPlaying()), ".": () => controls.step(),
-      h: () => controls.run("heal"), "?": () => $("help").showModal(),
-    });
+      "?": () => $("help").showModal(),
+    }));
     page.ready = true;
     await goTo(current, false);
   }

@@ -61,11 +61,14 @@
     return parts.join(" · ");
   }
 
-  function renderMessages(tbody, state, limit) {
+  // renderMessages fills a <tbody>; onSelect(message) makes rows clickable.
+  function renderMessages(tbody, state, limit, onSelect, selected) {
     tbody.replaceChildren();
     const msgs = (state.messages || []).slice(0, limit || 200);
     for (const m of msgs) {
-      tbody.append(el("tr", {},
+      tbody.append(el("tr", { "data-message": String(m.id), class: m.id === selected ? "selected" : "",
+        tabindex: onSelect ? "0" : null, onclick: () => onSelect && onSelect(m),
+        onkeydown: (ev) => { if (onSelect && (ev.key === "Enter" || ev.key === " ")) { ev.preventDefault(); onSelect(m); } } },
         el("td", { class: "mono", text: "m" + m.id }),
         el("td", { text: m.from + "→" + m.to }),
         el("td", { text: m.type }),

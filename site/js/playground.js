@@ -14,12 +14,13 @@
     $("actions").textContent = script.join("\n");
     $("actions").scrollTop = $("actions").scrollHeight;
     $("to-debugger").href = "debugger.html#scenario=" + encodeURIComponent(script.join("\n"));
+    $("to-debugger").onclick = () => { try { $("to-debugger").href = "debugger.html" + app.url(); } catch (e) { /* keep the text link */ } };
   }
 
   function render(st) {
-    controls.updateNodes(st);
+    controls.update(st);
     $("summary").textContent = window.Panels.summary(st);
-    window.Panels.renderNodes(nodesBody, st, selected || controls.selected(), (id) => controls.select(id));
+    window.Panels.renderNodes(nodesBody, st, selected || controls.selected(), (id) => { controls.select(id); controls.openMenu(id); });
     trace.update(app);
   }
   function refresh() { try { const st = app.state(); if (st && typeof st === "object") render(st); } catch (e) { /* not ready */ } }
@@ -60,11 +61,14 @@
       onCommand: (text, res) => { if (!res || res.ok !== false) log(text); refresh(); },
       onStep: refresh,
       onSelect: (id) => { selected = id; refresh(); },
+      onReseed: (seed) => { trace.reset(); const first = (script[0] || "cluster 5").replace(/\s*seed=\d+/, "") + " seed=" + seed; script = []; log(first); },
+      frame: $("app"),
     });
     new window.Panels.Refresher(app, render);
-    window.Controls.keys({
-      p: () => controls.setPlaying(!controls.isPlaying()), ".": () => controls.step(), h: () => controls.run("heal"),
-    });
+    window.Controls.keys(Object.assign(window.Controls.standardKeys(controls), {
+      ArrowLeft: () => controls.back(1), ArrowRight: () => controls.step(), "?": () => $("help").showModal(),
+    }));
+    $("help-open").addEventListener("click", () => $("help").showModal());
 
     $("new-cluster").addEventListener("submit", (ev) => {
       ev.preventDefault();

@@ -42,10 +42,8 @@ func (r *Renderer) node(dst *ebiten.Image, n viz.NodeLook) {
 	}
 	if n.Timer >= 0 {
 		tr := n.Radius + n.RingWidth*2.6
-		r.arc(dst, n.Center, tr, 0, 2*math.Pi, n.RingWidth*1.2, viz.Rule)
-		if n.Timer > 0 {
-			r.arc(dst, n.Center, tr, -math.Pi/2, -math.Pi/2+2*math.Pi*n.Timer, n.RingWidth*1.2, viz.Vermillion)
-		}
+		r.strokeCircle(dst, n.Center, tr, n.RingWidth*1.2, viz.Rule)
+		r.timerArc(dst, n.Center, tr, n.RingWidth*1.2, n.Timer, viz.Vermillion)
 	}
 	f := n.Font
 	r.text(dst, viz.Text{S: n.Name, At: viz.Point{X: n.Center.X, Y: n.Center.Y - f*0.32}, Size: f, Color: n.Ink, Align: viz.AlignCenter, Bold: true})
@@ -77,6 +75,9 @@ func (r *Renderer) message(dst *ebiten.Image, m viz.MessageDot) {
 	} else {
 		r.fillCircle(dst, m.At, m.Radius, m.Fill)
 		r.strokeCircle(dst, m.At, m.Radius, math.Max(1, m.Radius*0.15), viz.Ink.WithAlpha(160))
+	}
+	if m.Selected {
+		r.strokeCircle(dst, m.At, m.Radius*1.9, math.Max(2, m.Radius*0.3), viz.Highlight)
 	}
 	if m.Held {
 		r.strokeCircle(dst, m.At, m.Radius*1.5, math.Max(1, m.Radius*0.2), viz.Alarm)
@@ -140,8 +141,7 @@ func (r *Renderer) cell(dst *ebiten.Image, c viz.LogCell) {
 	}
 	if c.Conf {
 		k := rc.W * 0.4
-		var tri = []viz.Point{{X: rc.X + rc.W - k, Y: rc.Y}, {X: rc.X + rc.W, Y: rc.Y}, {X: rc.X + rc.W, Y: rc.Y + k}}
-		r.polygon(dst, tri, viz.ReddishPurple)
+		r.triangle(dst, [3]viz.Point{{X: rc.X + rc.W - k, Y: rc.Y}, {X: rc.X + rc.W, Y: rc.Y}, {X: rc.X + rc.W, Y: rc.Y + k}}, viz.ReddishPurple)
 	}
 	if c.Applied && c.Kind == viz.CellEntry {
 		r.fillRect(dst, viz.Rect{X: rc.X + 2, Y: rc.Y + rc.H + 2, W: rc.W - 4, H: math.Max(2, rc.H*0.1)}, viz.BluishGreen)
@@ -156,14 +156,6 @@ func (r *Renderer) cell(dst *ebiten.Image, c viz.LogCell) {
 		}
 		r.text(dst, viz.Text{S: c.Text, At: rc.Center(), Size: rc.H * 0.55, Color: col, Align: viz.AlignCenter, Bold: !c.NoOp})
 	}
-}
-
-func (r *Renderer) polygon(dst *ebiten.Image, pts []viz.Point, col viz.Color) {
-	if len(pts) < 3 {
-		return
-	}
-	var p = pathOf(pts)
-	r.fillPath(dst, p, col)
 }
 
 func (r *Renderer) card(dst *ebiten.Image, c *viz.Card) {

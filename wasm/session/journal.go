@@ -38,11 +38,33 @@ type journalEntry struct {
 	text   string
 	events int
 	clock  time.Duration
+	// last is the time of the advance's last event: the clock moved on
+	// without an event after it when clock > last. Not in the URL.
+	last time.Duration
 }
 
 type journal struct {
 	entries  []journalEntry
 	overflow bool
+	// future is what was undone by stepping back (timeline.go): the moves
+	// after the current position, kept so that the timeline can seek
+	// forward again. A new input that differs from the future's next move
+	// discards it.
+	future []journalEntry
+}
+
+// moves counts the positions of entries on the timeline: one for each
+// command and one for each event carried out.
+func moves(entries []journalEntry) int {
+	n := 0
+	for _, e := range entries {
+		if e.op == 'a' {
+			n += e.events
+		} else {
+			n++
+		}
+	}
+	return n
 }
 
 func (j *journal) add(e journalEntry) {
@@ -53,17 +75,71 @@ func (j *journal) add(e journalEntry) {
 	j.entries = append(j.entries, e)
 }
 
-func (j *journal) next()               { j.add(journalEntry{op: 'n'}) }
-func (j *journal) command(text string) { j.add(journalEntry{op: 'c', text: text}) }
+func (j *journal) next() {
+	j.follow(journalEntry{op: 'n'})
+	j.add(journalEntry{op: 'n'})
+}
 
-// advance records k events carried out and the clock reaching t.
-func (j *journal) advance(k int, t time.Duration) {
-	if n := len(j.entries); n > 0 && j.entries[n-1].op == 'a' {
-		j.entries[n-1].events += k
-		j.entries[n-1].clock = t
+func (j *journal) command(text string) {
+	j.follow(journalEntry{op: 'c', text: text})
+	j.add(journalEntry{op: 'c', text: text})
+}
+
+// follow keeps the future if a command is the future's next move, and
+// discards it otherwise (the timeline branches).
+func (j *journal) follow(e journalEntry) {
+	if len(j.future) > 0 && j.future[0].op == e.op && j.future[0].text == e.text {
+		j.future = j.future[1:]
 		return
 	}
-	j.add(journalEntry{op: 'a', events: k, clock: t})
+	j.future = nil
+}
+
+// followEvents keeps the future if k events carried out and the clock
+// reaching t are the start of the future's next advance, and discards it
+// otherwise. The simulator is deterministic, so the events are the same.
+func (j *journal) followEvents(k int, t time.Duration) {
+	if len(j.future) == 0 {
+		return
+	}
+	h := &j.future[0]
+	if h.op != 'a' || h.events < k {
+		j.future = nil
+		return
+	}
+	h.events -= k
+	switch {
+	case h.events > 0 || t < h.clock:
+		// the rest of the advance is still ahead
+	case t == h.clock || len(j.future) == 1:
+		j.future = j.future[1:]
+	default:
+		// the clock passed the time of the future's next command
+		j.future = nil
+	}
+}
+
+// advance records k events carried out, the last at time last, and then
+// the clock reaching t. Consecutive advances merge into one entry, except
+// that events never join an entry whose clock moved on after its last
+// event: the timeline must be able to stop at that moment (timeline.go).
+func (j *journal) advance(k int, last, t time.Duration) {
+	j.followEvents(k, t)
+	if n := len(j.entries); n > 0 && j.entries[n-1].op == 'a' {
+		prev := &j.entries[n-1]
+		if k == 0 || (prev.events > 0 && prev.clock == prev.last) {
+			prev.events += k
+			prev.clock = t
+			if k > 0 {
+				prev.last = last
+			}
+			return
+		}
+	}
+	if k == 0 {
+		last = -1
+	}
+	j.add(journalEntry{op: 'a', events: k, clock: t, last: last})
 }
 
 // clock is the clock of the last advance (0 if none).
@@ -86,16 +162,22 @@ func (j *journal) events() int {
 func (j *journal) String() string {
 	var b strings.Builder
 	for _, e := range j.entries {
-		switch e.op {
-		case 'n':
-			b.WriteString("n\n")
-		case 'c':
-			b.WriteString("c " + e.text + "\n")
-		case 'a':
-			fmt.Fprintf(&b, "a %d %d\n", e.events, int64(e.clock))
-		}
+		b.WriteString(e.String() + "\n")
 	}
 	return b.String()
+}
+
+// String is the entry as a journal line.
+func (e journalEntry) String() string {
+	switch e.op {
+	case 'n':
+		return "n"
+	case 'c':
+		return "c " + e.text
+	case 'a':
+		return fmt.Sprintf("a %d %d", e.events, int64(e.clock))
+	}
+	panic(fmt.Sprintf("session.journalEntry.String: unknown operation %q", e.op))
 }
 
 var b64 = base64.RawURLEncoding
@@ -180,15 +262,16 @@ func (s *Session) replayAdvance(k int, t time.Duration) error {
 	c := s.Cluster()
 	for i := 0; i < k; i++ {
 		if _, err := c.Step(); err != nil && err != sim.ErrIdle {
-			s.journal.advance(i+1, c.Now())
+			s.journal.advance(i+1, c.Now(), c.Now())
 			return nil // the violation is the state to show
 		}
 	}
+	last := c.Now()
 	if t > c.Now() {
 		if err := c.RunFor(t - c.Now()); err != nil {
 			return nil
 		}
 	}
-	s.journal.advance(k, c.Now())
+	s.journal.advance(k, last, c.Now())
 	return nil
 }

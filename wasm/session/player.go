@@ -96,11 +96,16 @@ func (s *Session) Advance(dt time.Duration) int {
 		return 0
 	}
 	events, budget, left := 0, MaxEventsPerFrame, dt.Seconds()
+	var last time.Duration // the time of the last event carried out
+	before := c.Now()
 	for left > 1e-9 && budget > 0 {
 		rate := s.rate()
 		target := s.player.shown + time.Duration(left*rate*float64(time.Second))
-		n, stopped, err := s.runTo(target, budget)
+		n, at, stopped, err := s.runTo(target, budget)
 		events, budget = events+n, budget-n
+		if n > 0 {
+			last = at
+		}
 		if n > 0 {
 			s.touch()
 			s.scanTrace()
@@ -118,33 +123,41 @@ func (s *Session) Advance(dt time.Duration) int {
 		s.player.shown = c.Now()
 		left -= used
 	}
+	if c.Now() != before {
+		s.touch() // the clock moved, even without an event: state().time changed
+	}
 	if events > 0 {
-		s.journal.advance(events, c.Now())
+		s.journal.advance(events, last, c.Now())
 	} else if c.Now() > s.journal.clock() {
-		s.journal.advance(0, c.Now())
+		s.journal.advance(0, 0, c.Now())
 	}
 	return events
 }
 
 // runTo carries out the events due up to target, at most budget of them,
 // stopping early (stopped) right after an event that wrote to the trace —
-// a message sent, a role changed — so the caller can slow the clock.
-func (s *Session) runTo(target time.Duration, budget int) (events int, stopped bool, err error) {
+// a message sent, a role changed — so the caller can slow the clock. last
+// is the time of the last event carried out.
+func (s *Session) runTo(target time.Duration, budget int) (events int, last time.Duration, stopped bool, err error) {
 	c := s.Cluster()
 	if target < c.Now() {
-		return 0, false, nil
+		return 0, 0, false, nil
 	}
 	start, _ := c.TraceDigest()
 	calls := 0
 	stopped, err = c.RunUntil(func(c *sim.Cluster) bool {
 		calls++
+		last = c.Now() // the time of event calls-1 (after the first call)
 		if calls-1 >= budget {
 			return true
 		}
 		n, _ := c.TraceDigest()
 		return n != start
 	}, target-c.Now())
-	return calls - 1, stopped, err
+	if err != nil {
+		last = c.Now() // RunUntil stopped right after the failing event
+	}
+	return calls - 1, last, stopped, err
 }
 
 // rate is the virtual time per real second now.

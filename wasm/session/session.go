@@ -224,7 +224,7 @@ func (s *Session) Step() StepResult {
 	if errors.Is(err, sim.ErrIdle) {
 		return StepResult{Error: "nothing left to happen: every node is down and no message is in flight", Time: sim.FormatTime(s.Cluster().Now())}
 	}
-	s.journal.advance(1, s.Cluster().Now())
+	s.journal.advance(1, s.Cluster().Now(), s.Cluster().Now())
 	s.touch()
 	s.scanTrace()
 	s.noteFailure()

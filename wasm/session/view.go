@@ -97,8 +97,9 @@ func (s *Session) Scene(w, h float64) *viz.Scene {
 
 // Key carries out the action of a key pressed on the canvas and reports
 // whether the key has one. Names follow the DOM's KeyboardEvent.key:
-// " ", ".", "ArrowRight", "n", "1".."9", "c", "r", "t", "i", "h", "m", "l",
-// "+", "-", "?", "Escape".
+// " ", ".", "ArrowRight", "ArrowLeft" or "Backspace" (one move back), "n",
+// "1".."9", "c", "r", "t", "i", "f" (force an election timeout: campaign),
+// "h", "m", "l", "+", "-", "?", "Escape".
 func (s *Session) Key(key string) bool {
 	switch key {
 	case " ":
@@ -109,6 +110,8 @@ func (s *Session) Key(key string) bool {
 		}
 	case ".", "ArrowRight":
 		s.Step()
+	case "ArrowLeft", "Backspace":
+		s.Back(1)
 	case "n":
 		s.Next()
 	case "h":
@@ -138,7 +141,7 @@ func (s *Session) nodeKey(key string) bool {
 		s.Select("n" + key)
 		return true
 	}
-	verb := map[string]string{"c": "crash", "r": "restart", "t": "transfer", "i": "isolate"}[key]
+	verb := map[string]string{"c": "crash", "r": "restart", "t": "transfer", "i": "isolate", "f": "campaign"}[key]
 	if verb == "" {
 		return false
 	}
