@@ -75,10 +75,10 @@
 //     commit index when the frame is built. Drawn as the commit advances
 //     that is the set that made it; a follower that catches up later
 //     joins the set although it took no part.
-//   - The keys panel knows only each live key's create and mod revisions
-//     and its version (what etcd's range returns), not the revisions of
-//     the puts in between nor deleted keys. Leases are named by their
+//   - The keys panel shows each key's changes still held in the member's
+//     key index (sim.EtcdState.History), not their values; a deleted key
+//     shows only while its tombstone is held. Leases are named by their
 //     hex id (the scenario's L1, L2 are the runner's aliases). The watches
-//     panel shows each watch's event count and last revision, not the
-//     events themselves (sim.WatchState keeps no more).
+//     panel shows each watch's last 8 events at most (sim.WatchState
+//     keeps no more; the trace has them all), values cut to 24 characters.
 package viz

@@ -7,13 +7,19 @@ package viz
 // (ModRevision) and how many puts it has had since it was created
 // (Version). One row per live key: a hollow cell at its create revision, a
 // solid one at its mod revision, a bar between them (the key's current
-// life), its version at the end. Revisions up to the last compaction are
-// greyed: their superseded versions are gone (etcd: Compact), so reads
-// at them fail with "required revision has been compacted".
+// life), its version at the end. Between them, a small mark at every
+// other change the store still holds (sim.EtcdState.History: each put,
+// and the tombstone × that ended an earlier generation); a deleted key
+// whose tombstone is still held gets a row of its own, its value "deleted".
+// Revisions up to the last compaction are greyed, with a grey boundary
+// after the compact revision: their superseded versions are gone (etcd:
+// Compact), so reads at them fail with "required revision has been
+// compacted", and only the change that still describes a key there is
+// left of them.
 //
-//	rev  1  2  3  4  5  6
-//	a   ░░░ c━━━━━━━m        = 7 · v3   created at 2, rewritten at 5, 3 puts
-//	b   ░░░       c          = 1 · v1 · lease 491f12…
+//	rev  1  2 |3  4  5  6
+//	a   ░░░ c━|━━•━━━m        = 7 · v3   created at 2, put at 4, rewritten at 5
+//	b   ░░░   |    c  ×       deleted    put at 5, deleted at 6
 //	░ compacted at 2
 
 import (
@@ -22,6 +28,7 @@ import (
 	"strconv"
 
 	"github.com/etcdlab/etcdlab/core/lease"
+	"github.com/etcdlab/etcdlab/core/mvcc"
 	"github.com/etcdlab/etcdlab/core/sim"
 )
 
@@ -36,9 +43,11 @@ type KeysPanel struct {
 	CellW       float64
 	Ruler       []Text
 	// CompactedSpan shades the compacted revisions in the window (zero
-	// width when none is).
-	CompactedSpan Rect
-	Rows          []KeyRow
+	// width when none is); CompactBoundary is the grey line after the
+	// compact revision (zero width when it is not in the window).
+	CompactedSpan   Rect
+	CompactBoundary Rect
+	Rows            []KeyRow
 	// Note sums the panel up; More counts the keys that did not fit (or
 	// says there is none).
 	Note, More Text
@@ -53,6 +62,19 @@ type KeyRow struct {
 	// Create and Mod are the cells of its create and mod revisions, Life
 	// the bar between them; a cell left of the window has zero width.
 	Create, Mod, Life Rect
+	// Deleted: the key is not live, only its history is held.
+	Deleted bool
+	// Changes are the other changes held (neither Create nor Mod), in the
+	// window, oldest first.
+	Changes []ChangeMark
+}
+
+// ChangeMark is one change of a key on the revision axis.
+type ChangeMark struct {
+	Revision  int64
+	Tombstone bool
+	// Cell is the change's revision cell in the row.
+	Cell Rect
 }
 
 // keysPanel lays out ns's key space in r.
@@ -79,23 +101,31 @@ func keysPanel(ns sim.NodeState, r Rect, font float64) *KeysPanel {
 	if p.Compacted >= p.First {
 		p.CompactedSpan = Rect{x(p.First), top, x(min(p.Compacted, p.Last)+1) - x(p.First), 0}
 	}
+	if p.Compacted >= p.First && p.Compacted <= p.Last {
+		p.CompactBoundary = Rect{x(p.Compacted+1) - 1, top, 2, 0}
+	}
 	maxRows := int(math.Max(math.Floor((body.Y+body.H-top-small*1.6)/rowH), 0))
-	for i, kv := range e.Keys {
+	rows := keyRows(e)
+	for i, kr := range rows {
 		if i >= maxRows {
-			p.More = Text{S: fmt.Sprintf("+ %d more keys", len(e.Keys)-i), At: Point{body.X, top + float64(i)*rowH + rowH*0.5}, Size: small, Color: MutedInk}
+			p.More = Text{S: fmt.Sprintf("+ %d more keys", len(rows)-i), At: Point{body.X, top + float64(i)*rowH + rowH*0.5}, Size: small, Color: MutedInk}
 			break
 		}
 		y := top + float64(i)*rowH
-		p.Rows = append(p.Rows, keyRow(kv.Key, kv.Value, kv.CreateRevision, kv.ModRevision, kv.Version, lease.LeaseID(kv.Lease), Rect{body.X, y, body.W, rowH}, p, x, font))
+		p.Rows = append(p.Rows, kr.layout(Rect{body.X, y, body.W, rowH}, p, x, font))
 	}
-	if len(e.Keys) == 0 {
+	if len(rows) == 0 {
 		p.More = Text{S: "no keys", At: Point{body.X, top + rowH*0.5}, Size: small, Color: MutedInk}
 	}
 	p.CompactedSpan.H = math.Max(body.Y+body.H-small*1.4-top, 0)
-	note := fmt.Sprintf("%d keys · c create rev · ■ mod rev", len(e.Keys))
+	if p.CompactBoundary.W > 0 {
+		p.CompactBoundary.H = p.CompactedSpan.H
+	}
+	note := fmt.Sprintf("%d keys", len(e.Keys))
 	if p.Compacted > 0 {
 		note += fmt.Sprintf(" · grey: compacted at %d", p.Compacted)
 	}
+	note += " · c create · ■ mod · • put · × delete"
 	p.Note = Text{S: truncate(note, body.W, small), At: Point{body.X, body.Y + body.H - small*0.5}, Size: small, Color: MutedInk}
 	return p
 }
@@ -115,7 +145,83 @@ func revisionRuler(first, last int64, x func(int64) float64, cellW, y, size floa
 	return out
 }
 
-// keyRow lays out one key in row r.
+// keyLine is one row's facts before layout: a live key (kv set) or a
+// deleted one whose history is still held.
+type keyLine struct {
+	key     string
+	kv      *mvcc.KeyValue
+	changes []mvcc.Change
+}
+
+// keyRows merges the live keys with the histories held, in key order.
+func keyRows(e *sim.EtcdState) []keyLine {
+	byKey := map[string]*keyLine{}
+	var out []keyLine
+	for i := range e.Keys {
+		out = append(out, keyLine{key: string(e.Keys[i].Key), kv: &e.Keys[i]})
+	}
+	for i := range out {
+		byKey[out[i].key] = &out[i]
+	}
+	var deleted []keyLine
+	for _, h := range e.History {
+		if l, ok := byKey[string(h.Key)]; ok {
+			l.changes = h.Changes
+		} else {
+			deleted = append(deleted, keyLine{key: string(h.Key), changes: h.Changes})
+		}
+	}
+	return mergeKeyLines(out, deleted)
+}
+
+// mergeKeyLines merges two lists sorted by key (etcd's range and the key
+// index both list keys in order).
+func mergeKeyLines(a, b []keyLine) []keyLine {
+	out := make([]keyLine, 0, len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 {
+		if b[0].key < a[0].key {
+			out, b = append(out, b[0]), b[1:]
+		} else {
+			out, a = append(out, a[0]), a[1:]
+		}
+	}
+	return append(append(out, a...), b...)
+}
+
+// layout lays out l in row r.
+func (l keyLine) layout(r Rect, p *KeysPanel, x func(int64) float64, font float64) KeyRow {
+	if l.kv != nil {
+		kv := l.kv
+		k := keyRow(kv.Key, kv.Value, kv.CreateRevision, kv.ModRevision, kv.Version, lease.LeaseID(kv.Lease), r, p, x, font)
+		k.Changes = changeMarks(l.changes, r, p, x, func(c mvcc.Change) bool {
+			return c.Revision.Main != kv.CreateRevision && c.Revision.Main != kv.ModRevision
+		})
+		return k
+	}
+	small := font * 0.66
+	cy := r.Y + r.H/2
+	k := KeyRow{Key: l.key, Deleted: true,
+		Name: Text{S: truncate(l.key, font*3, small*1.1), At: Point{r.X, cy}, Size: small * 1.1, Color: MutedInk, Bold: true},
+		Info: Text{S: "deleted", At: Point{x(p.Last+1) + font*0.3, cy}, Size: small, Color: MutedInk}}
+	k.Changes = changeMarks(l.changes, r, p, x, func(mvcc.Change) bool { return true })
+	return k
+}
+
+// changeMarks places the changes keep accepts that fall in the window.
+func changeMarks(changes []mvcc.Change, r Rect, p *KeysPanel, x func(int64) float64, keep func(mvcc.Change) bool) []ChangeMark {
+	var out []ChangeMark
+	for _, c := range changes {
+		rev := c.Revision.Main
+		if rev < p.First || rev > p.Last || !keep(c) {
+			continue
+		}
+		cell := Rect{x(rev) + p.CellW*0.25, r.Y + r.H*0.3, p.CellW * 0.5, r.H * 0.4}
+		out = append(out, ChangeMark{Revision: rev, Tombstone: c.Tombstone, Cell: cell})
+	}
+	return out
+}
+
+// keyRow lays out one live key in row r.
 func keyRow(key, value []byte, create, mod, version int64, l lease.LeaseID, r Rect, p *KeysPanel, x func(int64) float64, font float64) KeyRow {
 	small := font * 0.66
 	k := KeyRow{Key: string(key), CreateRevision: create, ModRevision: mod, Version: version, Lease: l}

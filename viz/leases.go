@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	"github.com/etcdlab/etcdlab/core/lease"
 	"github.com/etcdlab/etcdlab/core/sim"
@@ -93,7 +94,12 @@ func leaseRow(l sim.LeaseState, r Rect, small float64) LeaseRow {
 	return row
 }
 
-// WatchesPanel lists the watches.
+// WatchesPanel lists the watches, each with the events it received last,
+// newest first (sim.WatchState.Recent):
+//
+//	w1 via n3 · foo · 3 events, last rev 7
+//	   7 PUT foo = bar          <- new: flashes (EventWatch)
+//	   5 DELETE foo
 type WatchesPanel struct {
 	PanelFrame
 	Rows        []WatchRow
@@ -105,9 +111,25 @@ type WatchRow struct {
 	ID    uint64
 	Ended bool
 	Line  Text
+	// Total counts the events the watch received; Events are the lines of
+	// the newest that fit, newest first.
+	Total  int
+	Events []WatchEventLine
 }
 
-// watchesPanel lays out the watches in r, in id order.
+// WatchEventLine is one event received by a watch.
+type WatchEventLine struct {
+	Revision int64
+	Line     Text
+	// Area is the line's box; Flash how brightly it is lit, 0 to 1 (Build
+	// leaves it 0; EventWatch.Observe lights new events).
+	Area  Rect
+	Flash float64
+}
+
+// watchesPanel lays out the watches in r, in id order: each watch's line,
+// then as many of its recent events as the room left allows (at most
+// watchEventLines per watch while others wait below).
 func watchesPanel(ws []sim.WatchState, r Rect, font float64) *WatchesPanel {
 	p := &WatchesPanel{PanelFrame: panelFrame(r, "Watches", font)}
 	body := panelBody(p.PanelFrame, font)
@@ -117,10 +139,11 @@ func watchesPanel(ws []sim.WatchState, r Rect, font float64) *WatchesPanel {
 		p.Empty = Text{S: "no watches", At: Point{body.X, body.Y + rowH/2}, Size: small, Color: MutedInk}
 		return p
 	}
-	maxRows := int(math.Max(math.Floor(body.H/rowH), 1))
+	lines := int(math.Max(math.Floor(body.H/rowH), 1))
+	used := 0
 	for i, w := range ws {
-		cy := body.Y + float64(i)*rowH + rowH/2
-		if i == maxRows-1 && len(ws) > maxRows {
+		cy := body.Y + float64(used)*rowH + rowH/2
+		if used >= lines-1 && i < len(ws)-1 || used >= lines {
 			p.More = Text{S: fmt.Sprintf("+ %d more watches", len(ws)-i), At: Point{body.X, cy}, Size: small, Color: MutedInk}
 			break
 		}
@@ -128,10 +151,83 @@ func watchesPanel(ws []sim.WatchState, r Rect, font float64) *WatchesPanel {
 		if w.Ended {
 			col = MutedInk
 		}
-		p.Rows = append(p.Rows, WatchRow{ID: w.ID, Ended: w.Ended,
-			Line: Text{S: truncate(watchLine(w), body.W, small), At: Point{body.X, cy}, Size: small, Color: col}})
+		row := WatchRow{ID: w.ID, Ended: w.Ended, Total: w.Events,
+			Line: Text{S: truncate(watchLine(w), body.W, small), At: Point{body.X, cy}, Size: small, Color: col}}
+		used++
+		// Leave a line for each watch still to come.
+		room := lines - used - (len(ws) - 1 - i)
+		if i < len(ws)-1 {
+			room = min(room, watchEventLines)
+		}
+		for j := 0; j < len(w.Recent) && j < room; j++ {
+			y := body.Y + float64(used)*rowH
+			row.Events = append(row.Events, watchEventLine(w.Recent[j], Rect{body.X + font*0.8, y, body.W - font*0.8, rowH}, small))
+			used++
+		}
+		p.Rows = append(p.Rows, row)
 	}
 	return p
+}
+
+// watchEventLines is how many events a watch lists while other watches
+// follow it in the panel (the last one may fill the rest).
+const watchEventLines = 3
+
+// watchEventLine lays out one event in r.
+func watchEventLine(e sim.WatchEvent, r Rect, size float64) WatchEventLine {
+	s := fmt.Sprintf("%d %s %s", e.Revision, e.Type, e.Key)
+	col := Ink
+	if e.Type == "DELETE" {
+		col = Alarm
+	} else {
+		s += " = " + e.Value
+	}
+	return WatchEventLine{Revision: e.Revision, Area: r,
+		Line: Text{S: truncate(s, r.W, size), At: Point{r.X, r.Y + r.H/2}, Size: size, Color: col}}
+}
+
+// EventFlash is how long a new watch event stays lit (it fades out).
+const EventFlash = 1200 * time.Millisecond
+
+// EventWatch notices, frame after frame, the events each watch receives
+// and lights the new ones for EventFlash, as CommitWatch does the quorum
+// (quorum.go); the clock is the host's real time and must not go back.
+type EventWatch struct {
+	seen  map[uint64]int           // events counted per watch at the last frame
+	litAt map[uint64]time.Duration // when each watch's newest events were lit
+	fresh map[uint64]int           // how many of them
+}
+
+// Observe compares s's watches with the last frame's at clock now, sets
+// the Flash of the events that are new and reports whether any is lit.
+func (w *EventWatch) Observe(s *Scene, now time.Duration) bool {
+	if s.Etcd == nil || s.Etcd.Watches == nil {
+		return false
+	}
+	if w.seen == nil {
+		w.seen, w.litAt, w.fresh = map[uint64]int{}, map[uint64]time.Duration{}, map[uint64]int{}
+	}
+	lit := false
+	for i := range s.Etcd.Watches.Rows {
+		row := &s.Etcd.Watches.Rows[i]
+		before, known := w.seen[row.ID]
+		w.seen[row.ID] = row.Total
+		if known && row.Total > before {
+			w.litAt[row.ID], w.fresh[row.ID] = now, row.Total-before
+		} else if row.Total < before {
+			delete(w.litAt, row.ID) // the timeline went back
+		}
+		at, ok := w.litAt[row.ID]
+		if !ok || now-at >= EventFlash {
+			continue
+		}
+		// In sixteenths, so that a host redrawing on change redraws 16 times.
+		strength := float64(16-int(16*(now-at)/EventFlash)) / 16
+		for j := 0; j < len(row.Events) && j < w.fresh[row.ID]; j++ {
+			row.Events[j].Flash, lit = strength, true
+		}
+	}
+	return lit
 }
 
 // watchLine describes one watch.

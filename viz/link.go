@@ -6,6 +6,9 @@ package viz
 // What the network blocks is drawn in red and dashed, with a cross where it
 // breaks: a partition (the two nodes are in different groups) blocks both
 // lanes, a cut blocks one (sim: "a cut blocks one direction of one link").
+// A cut is drawn on its own lane only, with an arrowhead pointing the way
+// that is blocked, so n1->n2 cut and n2->n1 open reads as one-way at a
+// glance (and a cut both ways shows two lanes, two arrowheads).
 //
 //	n1 ---------------- n2     link
 //	   -- lane n1->n2 -->
@@ -40,6 +43,9 @@ type LinkLook struct {
 	// Cross is where a blocked link breaks (Kind != LinkOpen).
 	Cross     Point
 	CrossSize float64
+	// Arrow is the arrowhead of a cut (LinkCut only), near its To end,
+	// pointing the blocked way.
+	Arrow *[3]Point
 }
 
 // laneGap is how far a lane runs beside its link.
@@ -84,9 +90,18 @@ func linkLooks(st sim.State, nodes []NodeLook, font float64) []LinkLook {
 		from, to := lane(a, b, font)
 		out = append(out, LinkLook{Kind: LinkCut, From: c.From, To: c.To, A: from, B: to,
 			Color: Alarm, Width: clamp(font*0.12, 1.5, 4), Dashed: true,
-			Cross: Lerp(from, to, 0.5), CrossSize: font * 0.4})
+			Cross: Lerp(from, to, 0.5), CrossSize: font * 0.4, Arrow: arrowhead(from, to, font*0.55)})
 	}
 	return out
+}
+
+// arrowhead is a triangle of length size whose tip is at to, pointing
+// from -> to.
+func arrowhead(from, to Point, size float64) *[3]Point {
+	dir := to.Sub(from).unit()
+	base := to.Sub(dir.Scale(size))
+	side := dir.normal().Scale(size * 0.5)
+	return &[3]Point{to, base.Add(side), base.Sub(side)}
 }
 
 // groupOf maps each node to the index of its partition group (all 0 when

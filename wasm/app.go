@@ -36,12 +36,14 @@ type app struct {
 	drawn   frameKey   // what the screen shows now
 	ticks   int        // Update calls so far: the flash's clock
 	commits viz.CommitWatch
-	lit     bool // the last frame showed a quorum flash
+	events  viz.EventWatch
+	lit     bool // the last frame showed a quorum or a watch event flash
 	// message is the message clicked, while the session does not keep
 	// one itself (View.SelectedMessage, wired by the bridge).
 	message    uint64
-	posted     uint64 // the session version last announced
-	sincePost  int    // ticks since the last "changed"
+	posted     uint64    // the session version last announced
+	pending    []message // notifications input queued for the parent
+	sincePost  int       // ticks since the last "changed"
 	keysBuffer []rune
 }
 
@@ -51,7 +53,8 @@ func (a *app) Update() error {
 	a.ticks++
 	a.input()
 	a.s.Advance(time.Second / ticksPerSecond)
-	var events []message
+	events := a.pending
+	a.pending = nil
 	if e := a.s.TakeError(); e != "" {
 		events = append(events, message{"error", map[string]any{"error": e}})
 	}
@@ -93,7 +96,8 @@ func (a *app) input() {
 }
 
 // click selects the node or the message under the pointer (or clears the
-// selection).
+// selection); a click on a link tells the page, which opens that link's
+// menu (cut one way or both, heal).
 func (a *app) click(x, y int) {
 	if a.scene == nil {
 		return
@@ -103,6 +107,12 @@ func (a *app) click(x, y int) {
 		return
 	}
 	hit := a.scene.HitTest(viz.Point{X: float64(x), Y: float64(y)})
+	if hit.LinkFrom != 0 {
+		// The selection stays: the page's link menu is about to open.
+		a.pending = append(a.pending, message{"link", map[string]any{
+			"from": nodeName(uint64(hit.LinkFrom)), "to": nodeName(uint64(hit.LinkTo))}})
+		return
+	}
 	switch {
 	case hit.Message != 0 && hit.Message == a.message:
 		a.message = 0
@@ -147,7 +157,9 @@ func (a *app) Draw(screen *ebiten.Image) {
 	if a.s.View().SelectedMessage == 0 && a.message != 0 && !a.scene.SelectMessage(a.message) {
 		a.message = 0 // it arrived
 	}
-	a.lit = a.commits.Observe(a.scene, time.Duration(a.ticks)*time.Second/ticksPerSecond) > 0
+	clock := time.Duration(a.ticks) * time.Second / ticksPerSecond
+	a.lit = a.commits.Observe(a.scene, clock) > 0
+	a.lit = a.events.Observe(a.scene, clock) || a.lit
 	a.r.Draw(screen, a.scene)
 	a.drawn = k
 }

@@ -117,6 +117,7 @@ func installBridge(a *app) {
 		"deliverMessage": func(s *session.Session, args []js.Value) any {
 			return toJSON(s.DeliverMessage(uint64(argFloat(args, 0))))
 		},
+		"linkPoint": func(s *session.Session, args []js.Value) any { return linkPoint(a, args) },
 	}
 	obj := js.Global().Get("Object").New()
 	for name, fn := range fns {
@@ -177,4 +178,20 @@ func setSeed(s *session.Session, args []js.Value) any {
 		return okJSON(fmt.Errorf("setSeed: want a whole number >= 0, not %v", seed))
 	}
 	return okJSON(s.SetSeed(uint64(seed)))
+}
+
+// linkPoint answers where the lane from -> to is drawn on the last frame:
+// {"ok":true,"x","y","width","height"} in the scene's pixels (the canvas's
+// backing store: divide by width / canvas.clientWidth for CSS pixels).
+func linkPoint(a *app, args []js.Value) any {
+	if a.scene == nil {
+		return okJSON(fmt.Errorf("linkPoint: nothing drawn yet"))
+	}
+	from, okF := session.ParseNode(argString(args, 0))
+	to, okT := session.ParseNode(argString(args, 1))
+	p, ok := a.scene.LinkPoint(from, to)
+	if !okF || !okT || !ok {
+		return okJSON(fmt.Errorf("linkPoint(%q, %q): want two different nodes of the picture, e.g. linkPoint(\"n1\", \"n2\")", argString(args, 0), argString(args, 1)))
+	}
+	return toJSON(map[string]any{"ok": true, "x": p.X, "y": p.Y, "width": a.scene.Width, "height": a.scene.Height})
 }

@@ -28,7 +28,11 @@ type EtcdState struct {
 	// AppliedIndex is the consistent index: the last entry in the backend.
 	AppliedIndex uint64
 	// Keys are the live keys, sorted, with their revisions and versions.
-	Keys    []mvcc.KeyValue
+	Keys []mvcc.KeyValue
+	// History is every change the key index still holds, key by key in
+	// key order — deleted keys whose tombstone is not compacted away
+	// included (mvcc.Store.Histories; for the visualizer's revision axis).
+	History []mvcc.KeyHistory
 	Leases  []LeaseState
 	Alarms  []server.AlarmMember
 	Members []server.MemberInfo
@@ -74,7 +78,8 @@ func (c *Cluster) memberState(p *process, ns *NodeState) {
 	}
 	ns.Etcd = &EtcdState{
 		ClusterID: st.ClusterID, Revision: st.Revision, CompactRevision: st.CompactRevision,
-		AppliedIndex: st.AppliedIndex, Keys: all.Kvs, Leases: leaseStates(m, st.Leases),
+		AppliedIndex: st.AppliedIndex, Keys: all.Kvs, History: m.Store().Histories([]byte{0}, []byte{0}),
+		Leases: leaseStates(m, st.Leases),
 		Alarms: st.Alarms, Members: st.Members,
 		DBSize: st.DBSize, DBSizeInUse: st.DBSizeInUse, Pages: pagesOf(m.Backend()),
 	}

@@ -36,6 +36,26 @@ type watch struct {
 	events  int
 	ended   bool
 	why     string
+	// recent are the last events delivered, newest first, at most
+	// watchRecentEvents.
+	recent []WatchEvent
+}
+
+// watchRecentEvents bounds the events a WatchState keeps (the visualizer
+// lists them; the trace has them all).
+const watchRecentEvents = 8
+
+// watchValueChars shortens the values a WatchEvent keeps.
+const watchValueChars = 24
+
+// WatchEvent is one event delivered to a watch, as the visualizer lists it.
+type WatchEvent struct {
+	Revision int64
+	Type     string // "PUT" or "DELETE"
+	Key      string
+	// Value is the put value, cut to watchValueChars characters with an
+	// ellipsis ("" for a DELETE).
+	Value string
 }
 
 // WatchState is one watch, for the visualizer and scenarios.
@@ -47,6 +67,8 @@ type WatchState struct {
 	LastRevision int64
 	Ended        bool
 	Why          string
+	// Recent are the last events delivered, newest first (at most 8).
+	Recent []WatchEvent
 }
 
 // WatchDelivery is what a RecWatch record carries: one event delivered to
@@ -161,8 +183,33 @@ func (c *Cluster) deliverWatch(w *watch, resp mvcc.WatchResponse) {
 		ev := resp.Events[i]
 		w.events++
 		w.lastRev = ev.Kv.ModRevision
+		w.remember(ev)
 		c.record(Record{Kind: RecWatch, Node: w.node, Watch: WatchDelivery{Watch: w.id, Event: &ev}})
 	}
+}
+
+// remember keeps ev among w's recent events, dropping the oldest beyond
+// watchRecentEvents.
+func (w *watch) remember(ev mvcc.Event) {
+	we := WatchEvent{Revision: ev.Kv.ModRevision, Type: "PUT", Key: string(ev.Kv.Key)}
+	if ev.Type == mvcc.EventDelete {
+		we.Type = "DELETE"
+	} else {
+		we.Value = shorten(string(ev.Kv.Value), watchValueChars)
+	}
+	w.recent = append([]WatchEvent{we}, w.recent...)
+	if len(w.recent) > watchRecentEvents {
+		w.recent = w.recent[:watchRecentEvents]
+	}
+}
+
+// shorten cuts s to n runes, marking the cut with an ellipsis.
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }
 
 // endWatch ends w and records why.
@@ -188,7 +235,7 @@ func (c *Cluster) watchStates() []WatchState {
 	var out []WatchState
 	for _, w := range c.watches {
 		out = append(out, WatchState{ID: w.id, Node: w.node, Label: w.label, Events: w.events,
-			LastRevision: w.lastRev, Ended: w.ended, Why: w.why})
+			LastRevision: w.lastRev, Ended: w.ended, Why: w.why, Recent: append([]WatchEvent(nil), w.recent...)})
 	}
 	return out
 }

@@ -1,7 +1,9 @@
 // bridge.js — talks to the etcdlab wasm app inside an <iframe>.
 //
 // The app (app/app.html) defines globalThis.etcdlab in the iframe's window
-// and posts {source:"etcdlab", kind:"ready"|"changed"|"error"} to its parent.
+// and posts {source:"etcdlab", kind:"ready"|"changed"|"error"|"link"} to its
+// parent ("link" with from and to: a link was clicked on the canvas, on the
+// lane from -> to).
 // Every bridge function returns at once; values are JSON strings or plain
 // strings. This file wraps that contract for the pages:
 //
@@ -28,12 +30,13 @@
   class EtcdlabApp {
     constructor(iframe) {
       this.iframe = iframe;
-      this.listeners = { changed: [], error: [] };
+      this.listeners = { changed: [], error: [], link: [] };
       window.addEventListener("message", (ev) => {
         const d = ev.data;
         if (!d || d.source !== "etcdlab" || ev.source !== iframe.contentWindow) return;
         if (d.kind === "changed") this.listeners.changed.forEach((f) => f(d));
         if (d.kind === "error") this.listeners.error.forEach((f) => f(d));
+        if (d.kind === "link") this.listeners.link.forEach((f) => f(d));
       });
     }
 
@@ -113,9 +116,13 @@
     setSeed(seed) { return this.call("setSeed", seed); }
     dropMessage(id) { return this.call("dropMessage", id); }
     deliverMessage(id) { return this.call("deliverMessage", id); }
+    // linkPoint: where the lane from -> to is drawn, {ok,x,y,width,height}
+    // in the canvas's own pixels
+    linkPoint(from, to) { return this.call("linkPoint", from, to); }
 
     onChanged(f) { this.listeners.changed.push(f); }
     onError(f) { this.listeners.error.push(f); }
+    onLink(f) { this.listeners.link.push(f); }
 
     // checkAll reports whether every condition holds; errors count as false
     // and are returned so the page can show them.

@@ -4,7 +4,8 @@
 // delete through any node), the selected message (drop, deliver now) and a
 // command box; plus the action menu that opens when a node is clicked on
 // the canvas (crash, restart, force a timeout, make leader, isolate, and
-// cut or heal its links). Every action on the cluster is one scenario line
+// cut or heal its links) and the one that opens when a link is clicked
+// (cut the clicked direction, the other, both; heal). Every action on the cluster is one scenario line
 // sent with app.command(), so whatever the student does is recorded as
 // scenario text and travels in the shared URL. Moving on the timeline
 // replays that record deterministically (wasm/session/timeline.go).
@@ -43,6 +44,7 @@
       } }, el("label", { for: "command", class: "label", text: "command" }), cmd, el("button", { type: "submit", text: "Run" })));
     c.menu = nodeMenu(c);
     watchCanvas(c);
+    if (app.onLink) app.onLink((d) => openLinkMenu(c, d.from, d.to));
 
     return {
       run: c.run, setPlaying: (on, speed) => setPlaying(c, on, speed), isPlaying: () => c.playing,
@@ -50,6 +52,7 @@
       selected: () => c.selected, step: () => step(c), back: (n) => back(c, n),
       selectMessage: (id) => selectMessage(c, id), dropMessage: () => messageAction(c, "drop"),
       deliverMessage: () => messageAction(c, "deliver"), openMenu: (id) => openMenu(c, id),
+      openLinkMenu: (from, to) => openLinkMenu(c, from, to),
       speedUp: () => setSpeed(c, c.speed * 2), slowDown: () => setSpeed(c, c.speed / 2),
       menuAction: (verb) => c.selected && c.run(verb + " " + c.selected),
     };
@@ -206,7 +209,8 @@
     }
     updateMessages(c, st);
     updateTimeline(c, st);
-    if (c.menu.hidden === false) fillMenu(c, c.menuNode);
+    if (c.menu.hidden === false && c.menuLink) fillLinkMenu(c, c.menuLink[0], c.menuLink[1]);
+    else if (c.menu.hidden === false) fillMenu(c, c.menuNode);
   }
 
   function updateMessages(c, st) {
@@ -240,7 +244,13 @@
 
   function openMenu(c, id) {
     c.menuNode = id;
+    c.menuLink = null;
     fillMenu(c, id);
+    placeMenu(c);
+  }
+
+  // placeMenu shows the menu beside where the canvas was last clicked.
+  function placeMenu(c) {
     const f = c.opts.frame;
     const r = f ? f.getBoundingClientRect() : { left: 0, top: 0 };
     const p = c.pointer || { x: 40, y: 40 };
@@ -250,7 +260,33 @@
     c.pointer = null;
   }
 
-  function closeMenu(c) { c.menu.hidden = true; c.menuNode = ""; }
+  function closeMenu(c) { c.menu.hidden = true; c.menuNode = ""; c.menuLink = null; }
+
+  // The link menu: a link was clicked on the canvas, on the lane from -> to.
+  function openLinkMenu(c, from, to) {
+    c.menuNode = "";
+    c.menuLink = [from, to];
+    fillLinkMenu(c, from, to);
+    placeMenu(c);
+  }
+
+  function fillLinkMenu(c, from, to) {
+    const st = c.state || {};
+    const cut = new Set((st.cuts || []).map((l) => l[0] + "->" + l[1]));
+    const there = from + "->" + to, back = to + "->" + from;
+    const state = cut.has(there) && cut.has(back) ? "cut both ways" : cut.has(there) ? "cut " + there : cut.has(back) ? "cut " + back : "open";
+    const act = (label, lines, cls, name) => el("button", { type: "button", role: "menuitem", class: cls || "", "data-link-action": name,
+      text: label, disabled: lines.length === 0, onclick: () => { lines.forEach((l) => c.run(l)); fillLinkMenu(c, from, to); } });
+    const items = [
+      el("div", { class: "menu-title" }, el("strong", { text: from + "–" + to }), " " + state,
+        el("button", { type: "button", class: "menu-close", "aria-label": "Close", text: "✕", onclick: () => closeMenu(c) })),
+      act("Cut " + from + " → " + to, cut.has(there) ? [] : ["cut " + there], "danger", "cut-there"),
+      act("Cut " + to + " → " + from, cut.has(back) ? [] : ["cut " + back], "danger", "cut-back"),
+      act("Cut both ways", [there, back].filter((l) => !cut.has(l)).map((l) => "cut " + l), "danger", "cut-both"),
+      act("Heal", [there, back].filter((l) => cut.has(l)).map((l) => "heal " + l), "", "heal"),
+    ];
+    c.menu.replaceChildren(...items);
+  }
 
   function fillMenu(c, id) {
     const st = c.state || {};

@@ -21,6 +21,9 @@ func (r *Renderer) link(dst *ebiten.Image, l viz.LinkLook) {
 	if l.Kind != viz.LinkOpen {
 		r.cross(dst, l.Cross, l.CrossSize, l.Width*1.4, l.Color)
 	}
+	if l.Arrow != nil {
+		r.triangle(dst, *l.Arrow, l.Color)
+	}
 }
 
 func (r *Renderer) node(dst *ebiten.Image, n viz.NodeLook) {

@@ -30,6 +30,12 @@ func (r *Renderer) panels(dst *ebiten.Image, s *viz.Scene) {
 		r.frame(dst, e.Watches.PanelFrame, s.Font)
 		for _, w := range e.Watches.Rows {
 			r.text(dst, w.Line)
+			for _, ev := range w.Events {
+				if ev.Flash > 0 {
+					r.fillRect(dst, ev.Area, viz.Yellow.WithAlpha(uint8(160*ev.Flash)))
+				}
+				r.text(dst, ev.Line)
+			}
 		}
 		r.text(dst, e.Watches.Empty)
 		r.text(dst, e.Watches.More)
@@ -46,6 +52,9 @@ func (r *Renderer) keysPanel(dst *ebiten.Image, p *viz.KeysPanel, font float64) 
 	if p.CompactedSpan.W > 0 {
 		r.fillRect(dst, p.CompactedSpan, viz.Compacted.WithAlpha(70))
 	}
+	if p.CompactBoundary.W > 0 {
+		r.fillRect(dst, p.CompactBoundary, viz.Compacted)
+	}
 	for _, t := range p.Ruler {
 		r.text(dst, t)
 	}
@@ -59,10 +68,23 @@ func (r *Renderer) keysPanel(dst *ebiten.Image, p *viz.KeysPanel, font float64) 
 		if k.Mod.W > 0 {
 			r.fillRect(dst, k.Mod, viz.Blue)
 		}
+		for _, c := range k.Changes {
+			r.change(dst, c)
+		}
 		r.text(dst, k.Info)
 	}
 	r.text(dst, p.More)
 	r.text(dst, p.Note)
+}
+
+// change marks one change of a key: a dot for a put, a cross for the
+// tombstone that deleted it.
+func (r *Renderer) change(dst *ebiten.Image, c viz.ChangeMark) {
+	if c.Tombstone {
+		r.cross(dst, c.Cell.Center(), c.Cell.H, 1.5, viz.Alarm)
+		return
+	}
+	r.fillCircle(dst, c.Cell.Center(), math.Min(c.Cell.W, c.Cell.H)/2, viz.Blue)
 }
 
 func (r *Renderer) backendPanel(dst *ebiten.Image, p *viz.BackendPanel, font float64) {

@@ -31,6 +31,9 @@ func (s *Session) Select(id string) {
 // Selected is the selected node (raft.None if none).
 func (s *Session) Selected() raft.NodeID { return s.view.Selected }
 
+// ParseNode reads a node name ("n2").
+func ParseNode(id string) (raft.NodeID, bool) { return parseNode(id) }
+
 func parseNode(id string) (raft.NodeID, bool) {
 	if !strings.HasPrefix(id, "n") {
 		return raft.None, false
