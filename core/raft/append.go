@@ -9,6 +9,8 @@ package raft
 // largest index at or below the probed one whose term is <= the leader's
 // term there, and that term (Raft §5.3, end; etcd: findConflictByTerm).
 
+import "fmt"
+
 // handleAppend answers MsgApp.
 func (n *Node) handleAppend(m Message) {
 	if m.Index < n.log.committed {
@@ -44,13 +46,21 @@ func (n *Node) mismatchReason(m Message) string {
 }
 
 // handleHeartbeat answers MsgHeartbeat, learning the commit index.
-func (n *Node) handleHeartbeat(m Message) {
+//
+// The leader sends min(its commit, our match), so a commit beyond our last
+// index means we lost entries we acknowledged: refuse with ErrLogLost and do
+// not answer (the heartbeat must not count towards a quorum).
+func (n *Node) handleHeartbeat(m Message) error {
+	if last := n.log.lastIndex(); m.Commit > last {
+		return fmt.Errorf("%w: the leader n%d commits up to %d, this log ends at %d", ErrLogLost, m.From, m.Commit, last)
+	}
 	n.followerCommitTo(m.Commit)
 	n.send(Message{Type: MsgHeartbeatResp, To: m.From, Context: m.Context})
+	return nil
 }
 
 // followerCommitTo raises the commit index as the leader says, never past
-// the log's end (a heartbeat's commit is bounded by the follower's match).
+// the log's end.
 func (n *Node) followerCommitTo(i uint64) {
 	i = min(i, n.log.lastIndex())
 	if n.log.commitTo(i) {

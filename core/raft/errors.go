@@ -33,6 +33,14 @@ var (
 	ErrSnapOutOfDate = errors.New("raft: requested index is older than the existing snapshot")
 	// ErrStepPeerNotFound: a response came from a node that is not a member.
 	ErrStepPeerNotFound = errors.New("raft: cannot step as peer not found")
+	// ErrLogLost: the leader says entries are committed that this node
+	// acknowledged but no longer has — its persisted log was truncated,
+	// corrupted or lost (a disk that lied about fsync, a hand-edited WAL).
+	// Continuing would make the node vote and serve with a log it promised
+	// to keep; the caller must stop it and repair it. etcd panics here:
+	// "tocommit(N) is out of range [lastIndex(M)]. Was the raft log
+	// corrupted, truncated, or lost?"
+	ErrLogLost = errors.New("raft: entries this node acknowledged are missing from its log (was it truncated, corrupted or lost?)")
 	// ErrStepLocalMsg: a local-only message arrived from the network.
 	ErrStepLocalMsg = errors.New("raft: cannot step raft local message")
 )

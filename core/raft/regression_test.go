@@ -4,6 +4,7 @@ package raft
 // adversarial_test.go). Each builds the exact situation by hand.
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/etcdlab/etcdlab/core/rng"
@@ -96,4 +97,21 @@ func TestSnapshotAlreadyHeldAcksOnlyWhatMatches(t *testing.T) {
 			t.Fatalf("n2 acknowledged index %d, but only entries up to 4 are known to match the leader's", m.Index)
 		}
 	}
+}
+
+// A follower told to commit beyond its log lost entries it acknowledged (its
+// disk lied, or its WAL was cut): Step refuses with ErrLogLost instead of
+// quietly committing less, and the follower does not answer.
+func TestHeartbeatBeyondLogReportsLostEntries(t *testing.T) {
+	nw := newNetwork(t, 31, 3, nil)
+	nw.campaign(1)
+	nw.propose(1, "x")
+	st := nw.status(2)
+	before := nw.countSent(func(m Message) bool { return m.Type == MsgHeartbeatResp && m.From == 2 })
+	err := nw.nodes[2].Step(Message{Type: MsgHeartbeat, From: 1, To: 2, Term: st.HardState.Term, Commit: st.LastIndex + 3})
+	check(t, errors.Is(err, ErrLogLost), "Step of a heartbeat beyond the log: %v", err)
+	eq(t, nw.status(2).HardState.Commit, st.HardState.Commit, "commit index unchanged")
+	nw.settle()
+	after := nw.countSent(func(m Message) bool { return m.Type == MsgHeartbeatResp && m.From == 2 })
+	eq(t, after, before, "no heartbeat response from the damaged follower")
 }

@@ -149,7 +149,7 @@ func (n *Node) stepFollower(m Message) error {
 		n.handleAppend(m)
 	case MsgHeartbeat:
 		n.heardFromLeader(m.From)
-		n.handleHeartbeat(m)
+		return n.handleHeartbeat(m)
 	case MsgSnap:
 		n.heardFromLeader(m.From)
 		n.handleSnapChunk(m)

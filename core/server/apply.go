@@ -154,6 +154,8 @@ func (m *Member) applyOp(tx backend.WriteTx, env envelope) (Response, string) {
 		return m.applyAlarm(tx, *env.Alarm), "alarm"
 	case env.MemberUpdate != nil:
 		return m.applyMemberUpdate(tx, *env.MemberUpdate), "member-update"
+	case env.MemberAttrs != nil:
+		return m.applyMemberAttributes(tx, *env.MemberAttrs), "member-attributes"
 	}
 	panic("Member.applyOp: committed entry with no operation")
 }

@@ -39,6 +39,7 @@ type envelope struct {
 	LeaseCheckpoint *leaseCheckpointRequest  `cbor:"10,keyasint,omitempty"`
 	Alarm           *AlarmRequest            `cbor:"11,keyasint,omitempty"`
 	MemberUpdate    *MemberUpdateRequest     `cbor:"12,keyasint,omitempty"`
+	MemberAttrs     *MemberAttributesRequest `cbor:"13,keyasint,omitempty"` // a member's own name and client URLs
 }
 
 // confContext is the Context of a membership change: the member's

@@ -31,7 +31,7 @@ const (
 	EvMemberAdded                        // member Peer added (Reason: voter or learner)
 	EvMemberRemoved                      // member Peer removed
 	EvMemberPromoted                     // learner Peer became a voter
-	EvMemberUpdated                      // member Peer's peer URLs changed
+	EvMemberUpdated                      // member Peer's peer URLs, or its published name and client URLs, changed
 	EvDefragmented                       // the backend was defragmented (Reason: sizes)
 	EvRequestTimedOut                    // request ID gave up waiting (Reason: the error)
 )

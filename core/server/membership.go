@@ -18,6 +18,11 @@ package server
 // gives a new ID.) A removed ID is remembered and never comes back (etcd:
 // "ID removed").
 //
+// A member's name and client URLs are its own to tell: it publishes them
+// through the log once it has started (MemberAttributesRequest, etcd's
+// publishV3), and every member applies them here. A member added at
+// runtime lists neither until then — etcdctl shows it as "unstarted".
+//
 // Persisted in the backend, in the same commit as the entry that changed
 // it: bucket "members" (ID -> CBOR(MemberInfo)), "members_removed" (ID) and
 // "cluster" (the cluster ID).
@@ -200,6 +205,23 @@ func (c *cluster) checkUpdate(id raft.NodeID, urls []string) error {
 func (c *cluster) hasMember(id raft.NodeID) bool {
 	_, ok := c.members[id]
 	return ok
+}
+
+// Members returns the membership as this member applied it, sorted by ID.
+func (m *Member) Members() []MemberInfo { return m.cluster.list() }
+
+// applyMemberAttributes records the name and client URLs a member
+// published about itself (etcd: RaftCluster.UpdateAttributes). A member
+// removed before its publication applied stays removed.
+func (m *Member) applyMemberAttributes(tx backend.WriteTx, a MemberAttributesRequest) Response {
+	member, ok := m.cluster.get(a.ID)
+	if !ok {
+		return Response{Err: ErrMemberNotFound}
+	}
+	member.Name, member.ClientURLs = a.Name, slices.Clone(a.ClientURLs)
+	m.cluster.save(tx, member)
+	m.emit(Event{Kind: EvMemberUpdated, Peer: a.ID, Reason: "attributes published"})
+	return m.membersResponse(member)
 }
 
 // setID records the cluster ID (from the bootstrap entries).

@@ -11,7 +11,7 @@ package server
 // same ID and etcd's ResponseHeader.
 //
 //	writes   Put DeleteRange Txn Compaction LeaseGrant LeaseRevoke Alarm
-//	         MemberAdd MemberRemove MemberUpdate MemberPromote
+//	         MemberAdd MemberRemove MemberUpdate MemberPromote MemberAttributes
 //	         -> through the Raft log, answered when applied
 //	reads    Range, read-only Txn -> ReadIndex (linearizable) or at once
 //	         (Serializable)
@@ -53,6 +53,9 @@ type Request struct {
 	MemberUpdate  *MemberUpdateRequest
 	MemberPromote *MemberPromoteRequest
 	MemberList    *MemberListRequest
+	// MemberAttributes is a member publishing its own name and client
+	// URLs after it started (the daemon sends it; clients do not).
+	MemberAttributes *MemberAttributesRequest
 }
 
 // ResponseHeader is etcd's: which cluster and member answered, the key
@@ -228,11 +231,26 @@ type MemberPromoteRequest struct {
 	ID raft.NodeID
 }
 
+// MemberAttributesRequest publishes a started member's attributes — its
+// name and the client URLs it serves — through the log, so that every
+// member lists them and keeps them in its membership bucket and snapshots
+// (etcd: ClusterMemberAttrSetRequest, proposed by EtcdServer.publishV3 once
+// the member has a leader, retried until applied). A member publishes
+// about itself only; its peer URLs and learner flag are left alone. Until
+// it publishes, a member added at runtime lists an empty name and no
+// client URLs, which etcdctl prints as "unstarted".
+type MemberAttributesRequest struct {
+	ID         raft.NodeID `cbor:"1,keyasint"`
+	Name       string      `cbor:"2,keyasint,omitempty"`
+	ClientURLs []string    `cbor:"3,keyasint,omitempty"`
+}
+
 // MemberListRequest lists the members.
 type MemberListRequest struct{}
 
 // MembersResponse answers every member request: the member concerned (for
-// add, remove, update, promote) and the membership after the change.
+// add, remove, update, promote, attributes) and the membership after the
+// change.
 type MembersResponse struct {
 	Member  *MemberInfo
 	Members []MemberInfo

@@ -56,7 +56,7 @@ func validate(r Request) error {
 		r.Range != nil, r.Put != nil, r.DeleteRange != nil, r.Txn != nil, r.Compaction != nil,
 		r.LeaseGrant != nil, r.LeaseRevoke != nil, r.LeaseKeepAlive != nil, r.LeaseTimeToLive != nil,
 		r.LeaseLeases != nil, r.Alarm != nil, r.MemberAdd != nil, r.MemberRemove != nil,
-		r.MemberUpdate != nil, r.MemberPromote != nil, r.MemberList != nil,
+		r.MemberUpdate != nil, r.MemberPromote != nil, r.MemberList != nil, r.MemberAttributes != nil,
 	} {
 		if set {
 			ops++
@@ -87,7 +87,7 @@ func (m *Member) submitWrite(r Request) {
 	}
 	env := envelope{
 		ID: r.ID, Proposer: m.id, Put: r.Put, DeleteRange: r.DeleteRange, Txn: r.Txn,
-		Compaction: r.Compaction, LeaseRevoke: r.LeaseRevoke, Alarm: r.Alarm,
+		Compaction: r.Compaction, LeaseRevoke: r.LeaseRevoke, Alarm: r.Alarm, MemberAttrs: r.MemberAttributes,
 	}
 	if g := r.LeaseGrant; g != nil {
 		grant := *g

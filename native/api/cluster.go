@@ -1,8 +1,10 @@
 package api
 
 // The Cluster service (etcd: v3rpc/member.go): membership changes go
-// through Raft as conf changes; the list is this member's, with the client
-// URLs the members announced.
+// through Raft as conf changes, proposed by the leader — a follower
+// forwards them there (forward.go) so that a refusal comes back from any
+// member; the list is this member's, with the client URLs the members
+// published through Raft (native/daemon attrs.go).
 
 import (
 	"context"
@@ -25,6 +27,9 @@ func (c clusterServer) MemberAdd(ctx context.Context, r *pb.MemberAddRequest) (*
 	if err := checkPeerURLs(r.PeerURLs); err != nil {
 		return nil, err
 	}
+	if resp, ok, err := forwardMember(ctx, c.s, r, pb.ClusterClient.MemberAdd); ok {
+		return resp, err
+	}
 	resp, err := c.s.do(ctx, server.Request{MemberAdd: &server.MemberAddRequest{PeerURLs: r.PeerURLs, IsLearner: r.IsLearner}})
 	if err != nil {
 		return nil, err
@@ -34,6 +39,9 @@ func (c clusterServer) MemberAdd(ctx context.Context, r *pb.MemberAddRequest) (*
 }
 
 func (c clusterServer) MemberRemove(ctx context.Context, r *pb.MemberRemoveRequest) (*pb.MemberRemoveResponse, error) {
+	if resp, ok, err := forwardMember(ctx, c.s, r, pb.ClusterClient.MemberRemove); ok {
+		return resp, err
+	}
 	resp, err := c.s.do(ctx, server.Request{MemberRemove: &server.MemberRemoveRequest{ID: raft.NodeID(r.ID)}})
 	if err != nil {
 		return nil, err
@@ -45,6 +53,9 @@ func (c clusterServer) MemberUpdate(ctx context.Context, r *pb.MemberUpdateReque
 	if err := checkPeerURLs(r.PeerURLs); err != nil {
 		return nil, err
 	}
+	if resp, ok, err := forwardMember(ctx, c.s, r, pb.ClusterClient.MemberUpdate); ok {
+		return resp, err
+	}
 	resp, err := c.s.do(ctx, server.Request{MemberUpdate: &server.MemberUpdateRequest{ID: raft.NodeID(r.ID), PeerURLs: r.PeerURLs}})
 	if err != nil {
 		return nil, err
@@ -53,6 +64,9 @@ func (c clusterServer) MemberUpdate(ctx context.Context, r *pb.MemberUpdateReque
 }
 
 func (c clusterServer) MemberPromote(ctx context.Context, r *pb.MemberPromoteRequest) (*pb.MemberPromoteResponse, error) {
+	if resp, ok, err := forwardMember(ctx, c.s, r, pb.ClusterClient.MemberPromote); ok {
+		return resp, err
+	}
 	resp, err := c.s.do(ctx, server.Request{MemberPromote: &server.MemberPromoteRequest{ID: raft.NodeID(r.ID)}})
 	if err != nil {
 		return nil, err
@@ -68,10 +82,7 @@ func (c clusterServer) MemberList(ctx context.Context, r *pb.MemberListRequest) 
 	return &pb.MemberListResponse{Header: header(resp.Header), Members: c.members(resp.Members.Members)}, nil
 }
 
-func (c clusterServer) members(ms []server.MemberInfo) []*pb.Member {
-	c.s.d.FillClientURLs(ms)
-	return toMembers(ms)
-}
+func (c clusterServer) members(ms []server.MemberInfo) []*pb.Member { return toMembers(ms) }
 
 // checkPeerURLs: etcd refuses URLs that do not parse as http(s)://host:port.
 func checkPeerURLs(urls []string) error {

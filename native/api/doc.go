@@ -20,9 +20,15 @@
 //     helpers live in etcd's server module, not in the API module.
 //   - Lease keep-alive and time-to-live on a follower are forwarded to the
 //     leader's client URL over gRPC (forward.go); etcd uses the peer HTTP
-//     API. Until the leader's client URL is known (it is announced about a
-//     second after start) a follower answers "no leader", which clients
-//     retry.
+//     API. Until the leader has published its client URLs through Raft
+//     (native/daemon attrs.go, shortly after it starts) a follower answers
+//     "no leader", which clients retry.
+//   - Membership changes on a follower (add, remove, update, promote) are
+//     forwarded to the leader the same way, so that the leader's checks
+//     answer from any member; etcd forwards only promote and checks the
+//     others on the member that got them. If the leader's client URLs are
+//     not known yet, the follower proposes the change itself, and a
+//     refusal by the leader then reaches the client as a timeout.
 //   - Health and metrics are served on --listen-metrics-urls only, not on
 //     the client URLs (etcd multiplexes HTTP and gRPC on one port).
 //   - --max-request-bytes and --max-txn-ops above the core's limits

@@ -34,12 +34,12 @@
 //
 // # Deviations from etcd, and why
 //
-//   - Client URLs are announced peer to peer (attrs.go), not written
-//     through Raft as etcd's publish does: core/server's MemberUpdate
-//     carries peer URLs only. A member lists another's client URLs once it
-//     heard from it (about a second after start); nothing of it is
-//     persisted. The proper fix is a ClientURLs field on
-//     server.MemberUpdateRequest.
+//   - A member's name and client URLs are published through Raft, as
+//     etcd's publishV3 does (attrs.go, server.MemberAttributesRequest), but
+//     the loop checks every 200 ms whether the applied membership already
+//     holds them and proposes again until it does; a restart with unchanged
+//     flags proposes nothing. Until then `member list` shows the member as
+//     unstarted (no name, no client URLs), as etcd does.
 //   - A member added at runtime gets etcd's ID formula without the time
 //     (native/api MemberAdd), so the joining process computes its own ID
 //     from its peer URLs and token; etcd asks the cluster instead over the
