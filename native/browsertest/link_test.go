@@ -59,14 +59,14 @@ func TestPlaygroundCutALinkByClickingIt(t *testing.T) {
 	require.True(t, at.OK, raw)
 
 	require.NoError(t, chromedp.Do(ctx,
-		// Ebitengine reads the mouse once a tick: a press and release in
-		// the same tick would go unseen, so hold the button a moment.
+		// Ebitengine reads the mouse once a frame and the app acts on the
+		// press: a press and release between two frames would go unseen,
+		// and under SwiftShader on a loaded machine frames can be seconds
+		// apart. So hold the button until the menu is there, then release.
 		chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, at.X, at.Y),
-		chromedp.Sleep(100*time.Millisecond),
 		chromedp.MouseEvent(input.DispatchMouseEventTypeMousePressed, at.X, at.Y, chromedp.ButtonLeft),
-		chromedp.Sleep(150*time.Millisecond),
-		chromedp.MouseEvent(input.DispatchMouseEventTypeMouseReleased, at.X, at.Y, chromedp.ButtonLeft),
 		chromedp.WaitVisible(chromedp.CSS(`#node-menu button[data-link-action="cut-there"]`)),
+		chromedp.MouseEvent(input.DispatchMouseEventTypeMouseReleased, at.X, at.Y, chromedp.ButtonLeft),
 	), "clicking the link at (%.0f, %.0f) opened no link menu", at.X, at.Y)
 	title, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#node-menu .menu-title").textContent`))
 	require.NoError(t, err)
