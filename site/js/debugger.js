@@ -45,8 +45,10 @@
 
   function render(st) {
     $("summary").textContent = window.Panels.summary(st);
-    window.Panels.renderNodes(nodesBody, st, $("inspect").value, (id) => { $("inspect").value = id; inspect(st); });
-    window.Panels.renderMessages(msgBody, st, 300, (m) => { inspected.message = m.id; inspect(st); }, inspected.message);
+    // The rows outlive this state (they are rebuilt only when what they
+    // show changes), so a click inspects the state of its own moment.
+    window.Panels.renderNodes(nodesBody, st, $("inspect").value, (id) => { $("inspect").value = id; inspected.message = 0; refresh(); });
+    window.Panels.renderMessages(msgBody, st, 300, (m) => { inspected.message = m.id; refresh(); }, inspected.message);
     const ids = (st.nodes || []).map((n) => n.id);
     const sel = $("inspect");
     if (Array.from(sel.options).map((o) => o.value).join() !== ids.join()) {
@@ -93,7 +95,8 @@
     $("transcript").dataset.text = "";
     trace.reset();
     if (!r || r.ok === false) { status((r && r.error) || "load failed", true); loadedLines = []; renderScript(); return false; }
-    loadedLines = text.split("\n");
+    // A file's final newline ends its last line; it starts no line 10.
+    loadedLines = text.replace(/\n$/, "").split("\n");
     // load() has already run the `cluster` line (and comments before it).
     nextLine = firstCommandLine(1);
     if (nextLine && /^\s*cluster\b/.test(loadedLines[nextLine - 1])) nextLine = firstCommandLine(nextLine + 1);
@@ -258,6 +261,7 @@
     $("back-ev").addEventListener("click", () => back(1));
     $("timeline").addEventListener("input", () => { scrubbing = true; $("timeline-value").textContent = "move " + $("timeline").value + " / " + $("timeline").max; });
     $("timeline").addEventListener("change", () => { scrubbing = false; seek(parseInt($("timeline").value, 10)); });
+    $("inspect").addEventListener("change", () => { inspected.message = 0; refresh(); });
     $("drop-msg").addEventListener("click", () => messageAction("drop"));
     $("deliver-msg").addEventListener("click", () => messageAction("deliver"));
     $("next-cmd").addEventListener("click", nextCommand);

@@ -23,7 +23,18 @@
   }
 
   // renderNodes fills a <tbody> with one row per node.
+  // Both skip the rebuild when nothing they show changed: the refresher
+  // renders every second, and a row replaced between the press and the
+  // release of a click would lose the click.
+  function unchanged(tbody, sig) {
+    if (tbody.dataset.sig === sig) return true;
+    tbody.dataset.sig = sig;
+    return false;
+  }
+
   function renderNodes(tbody, state, selected, onSelect) {
+    if (unchanged(tbody, JSON.stringify([selected, (state.nodes || []).map((n) =>
+      [n.id, n.up, n.role, n.term, n.vote, n.lead, n.firstIndex, n.lastIndex, n.commit, n.applied, n.kv])]))) return;
     tbody.replaceChildren();
     for (const n of state.nodes || []) {
       const role = roleOf(n);
@@ -53,9 +64,11 @@
     return table;
   }
 
+  const inFlight = (n) => n + (n === 1 ? " message" : " messages") + " in flight";
+
   function summary(state) {
     const parts = ["time " + state.time, "term " + state.term, "leader " + (state.leader || "none"),
-      (state.messages ? state.messages.length : 0) + " messages in flight"];
+      inFlight(state.messages ? state.messages.length : 0)];
     if (state.partitions && state.partitions.length) parts.push("partitioned " + state.partitions.map((g) => g.join(" ")).join(" | "));
     if (state.cuts && state.cuts.length) parts.push("cut " + state.cuts.map((c) => c[0] + "→" + c[1]).join(", "));
     return parts.join(" · ");
@@ -63,8 +76,9 @@
 
   // renderMessages fills a <tbody>; onSelect(message) makes rows clickable.
   function renderMessages(tbody, state, limit, onSelect, selected) {
-    tbody.replaceChildren();
     const msgs = (state.messages || []).slice(0, limit || 200);
+    if (unchanged(tbody, JSON.stringify([selected, msgs.map((m) => [m.id, m.from, m.to, m.type, m.term, m.index, m.entries, m.held])]))) return;
+    tbody.replaceChildren();
     for (const m of msgs) {
       tbody.append(el("tr", { "data-message": String(m.id), class: m.id === selected ? "selected" : "",
         tabindex: onSelect ? "0" : null, onclick: () => onSelect && onSelect(m),
