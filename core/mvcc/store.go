@@ -36,11 +36,14 @@ var (
 // Lessor is what the store needs from the lease layer (core/lease): whether
 // a lease exists, and to be told which keys are attached to which lease
 // (etcd: mvcc calls lease.Lessor.Attach/Detach as it writes). A nil Lessor
-// accepts every lease ID.
+// accepts every lease ID. LeaseOf names the lease a key is attached to (0
+// for none), so that overwriting a key need not read its old value from
+// the backend (etcd: storeTxnWrite.put asks lessor.GetLease).
 type Lessor interface {
 	Exists(lease int64) bool
 	Attach(lease int64, key []byte)
 	Detach(lease int64, key []byte)
+	LeaseOf(key []byte) int64
 }
 
 // Config configures a Store.

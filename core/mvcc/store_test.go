@@ -450,6 +450,7 @@ func (l *fakeLessor) Exists(id int64) bool { return id > 0 && id < 10 }
 func (l *fakeLessor) Attach(id int64, key []byte) {
 	l.attached[string(key)] = id
 }
+func (l *fakeLessor) LeaseOf(key []byte) int64 { return l.attached[string(key)] }
 func (l *fakeLessor) Detach(id int64, key []byte) {
 	if l.attached[string(key)] != id {
 		panic("detach of a lease the key is not attached to")

@@ -37,10 +37,10 @@ func (t *writeTxn) put(key, value []byte, lease int64) {
 	key, value = clone(key), clone(value)
 	rev := t.beginRev + 1
 	created, ver, oldLease := rev, int64(0), int64(0)
-	if mod, c, v, ok := t.s.index.get(key, rev); ok {
+	if _, c, v, ok := t.s.index.get(key, rev); ok {
 		created, ver = c.Main, v
 		if t.s.lessor != nil {
-			oldLease = t.view().kvAt(mod).Lease
+			oldLease = t.s.lessor.LeaseOf(key)
 		}
 	}
 	at := Revision{Main: rev, Sub: int64(len(t.changes))}

@@ -238,8 +238,12 @@ var CampaignTransfer = []byte("transfer")
 //     durably (fsync) when MustSync — BEFORE sending any Message, because a
 //     vote or an acknowledgement promises that the state is on disk
 //     (Raft Figure 2, "respond to RPCs only after updating stable storage");
-//  2. send Messages (the leader may send before persisting its own entries,
-//     thesis §10.2.1, but etcdlab keeps one rule for every role);
+//  2. send Messages. A leader may send before persisting its own entries
+//     (thesis §10.2.1: a quorum of others can hold an entry before the
+//     leader's disk does) as long as the Ready changes neither its term nor
+//     its vote, and nothing is applied or answered before its own write
+//     lands; the daemon does this (native/daemon/pipeline.go), the
+//     simulator keeps the plain order for every role;
 //  3. install Snapshot in the application (if any), then apply
 //     CommittedEntries in order (an EntryConfChange entry's Data decodes
 //     with UnmarshalConfChange; the node itself takes the change into

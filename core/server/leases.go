@@ -86,6 +86,8 @@ func (a mvccLessor) Detach(id int64, key []byte) {
 	_ = a.l.Detach(lease.LeaseID(id), []string{string(key)})
 }
 
+func (a mvccLessor) LeaseOf(key []byte) int64 { return int64(a.l.GetLease(string(key))) }
+
 // keyDeleter deletes a revoked lease's keys in one revision
 // (lease.KeyDeleter; etcd: lease.TxnDelete).
 type keyDeleter struct{ s *mvcc.Store }

@@ -28,7 +28,9 @@ import "github.com/etcdlab/etcdlab/core/raft"
 //
 //  1. persist HardState (if not empty), Snapshot (if any) and Entries —
 //     durably when MustSync — BEFORE sending any message (Raft Figure 2:
-//     respond to RPCs only after updating stable storage). Then persist
+//     respond to RPCs only after updating stable storage; a leader whose
+//     term and vote are unchanged may send first, thesis §10.2.1, as the
+//     daemon does in native/daemon/pipeline.go). Then persist
 //     CreatedSnapshot (if any) and only after it discard persisted entries
 //     up to CompactIndex (if not 0);
 //  2. send Messages;
@@ -88,6 +90,17 @@ func (m *Member) Ready() Ready {
 	}
 	m.responses, m.events, m.createdSnap, m.compactIndex = nil, nil, nil, 0
 	return rd
+}
+
+// TakeResponses hands out the answers that wait for the next Ready, for
+// a caller that answers early: after Advance(rd), the answers to the
+// entries it applied may go out while the caller still persists a later
+// batch (those entries came in earlier Readies, so they are on disk
+// already). A Ready then carries only the answers that came after.
+func (m *Member) TakeResponses() []Response {
+	resps := m.responses
+	m.responses = nil
+	return resps
 }
 
 // observe takes in what Raft reports: term, commit, role and leader

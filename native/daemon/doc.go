@@ -21,6 +21,10 @@
 //	│   4. answer waiting requests (request.go), feed watches      │
 //	└──────────────────────────────────────────────────────────────┘
 //
+// Steps 1 to 4 overlap where Raft allows (pipeline.go): a leader sends
+// before its own fsync (thesis §10.2.1), and entries already on disk are
+// applied and answered while the next fsync runs.
+//
 // Start opens the member in one of three modes (storage.go): new (bootstrap
 // from --initial-cluster), restart (a WAL exists: snapshot + WAL, the flags
 // about the cluster are ignored), join (--initial-cluster-state=existing

@@ -14,6 +14,10 @@ package daemon
 //	 control ──────┤                 ├─ 3. Advance: apply committed entries, ONE bbolt commit
 //	 unreachable ──┘                 └─ 4. answer waiting requests; feed watch streams
 //
+// Steps 1 to 3 overlap where Raft allows it (pipeline.go): a leader sends
+// before its fsync, and entries persisted by earlier Readies are applied
+// while this Ready's fsync runs.
+//
 // A storage error stops the member (etcd panics): a member that cannot
 // persist must not send what it did not persist.
 
@@ -120,13 +124,9 @@ func (d *Daemon) processReady() error {
 	for d.member.HasReady() {
 		rd := d.member.Ready()
 		d.logEvents(rd)
-		if err := d.persist(rd.HardState, rd.Entries, rd.Snapshot, rd.CreatedSnapshot, rd.MustSync, rd.CompactIndex); err != nil {
+		if err := d.carryOut(rd); err != nil {
 			return err
 		}
-		for _, m := range rd.Messages {
-			d.send(m)
-		}
-		d.member.Advance(rd)
 		if membershipChanged(rd) {
 			d.syncPeers()
 		}

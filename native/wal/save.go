@@ -60,6 +60,16 @@ func (w *WAL) Save(hs raft.HardState, entries []raft.Entry, mustSync bool) error
 	return w.cutIfFull()
 }
 
+// SavedHardState returns the hard state of the last Save (or of ReadAll).
+// Its Term and Vote are on disk once that Save returned: Raft asks for a
+// sync whenever they change (raft.Ready.MustSync), so only Commit may be
+// ahead of the disk.
+func (w *WAL) SavedHardState() raft.HardState {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.hardState
+}
+
 // SaveSnapshot appends a marker that a snapshot at meta was saved, and syncs.
 // Save the snapshot file first (snap.Save) and the marker second: a marker
 // promises that the snapshot exists. A Ready that carries a snapshot is
