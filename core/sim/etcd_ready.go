@@ -33,16 +33,7 @@ func (c *Cluster) driveMember(p *process) {
 	for p.up && p.member.HasReady() {
 		c.handleMemberReady(p)
 	}
-	if p.up && p.removed {
-		c.stop(p, errRemoved(p.id))
-		return
-	}
-	if p.up && len(p.unreachable) > 0 {
-		peers := p.unreachable
-		p.unreachable = nil
-		for _, id := range peers {
-			p.member.ReportUnreachable(id)
-		}
+	if c.followUps(p, p.member.ReportUnreachable) {
 		c.drive(p)
 		return
 	}

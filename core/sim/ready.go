@@ -35,18 +35,29 @@ func (c *Cluster) drive(p *process) {
 			break
 		}
 	}
-	if p.up && p.removed {
-		c.stop(p, errRemoved(p.id))
-		return
-	}
-	if p.up && len(p.unreachable) > 0 {
-		peers := p.unreachable
-		p.unreachable = nil
-		for _, id := range peers {
-			p.node.ReportUnreachable(id)
-		}
+	if c.followUps(p, p.node.ReportUnreachable) {
 		c.drive(p)
 	}
+}
+
+// followUps is what drive does once p has no Ready left, in either mode:
+// stop a node that applied its own removal, or hand raft the peers the
+// network could not reach. It reports whether p must be driven again (the
+// reports may produce a Ready).
+func (c *Cluster) followUps(p *process, reportUnreachable func(raft.NodeID)) (again bool) {
+	if p.up && p.removed {
+		c.stop(p, errRemoved(p.id))
+		return false
+	}
+	if !p.up || len(p.unreachable) == 0 {
+		return false
+	}
+	peers := p.unreachable
+	p.unreachable = nil
+	for _, id := range peers {
+		reportUnreachable(id)
+	}
+	return true
 }
 
 // handleReady carries out one Ready of p.
