@@ -210,6 +210,12 @@ func (f *serverFlags) configs(fs *pflag.FlagSet, logger *slog.Logger) (daemon.Co
 // tlsConfigs wires the TLS flags: client URLs to gRPC credentials, peer
 // URLs to the transport's server and client configs.
 func (f *serverFlags) tlsConfigs(cfg *daemon.Config, acfg *api.Config) error {
+	if err := needTLSFor(f.listenClientURLs, f.certFile, f.keyFile, "--cert-file, --key-file", "client"); err != nil {
+		return err
+	}
+	if err := needTLSFor(f.listenPeerURLs, f.peerCertFile, f.peerKeyFile, "--peer-cert-file, --peer-key-file", "peer"); err != nil {
+		return err
+	}
 	var err error
 	if f.certFile != "" || f.keyFile != "" {
 		if acfg.TLS, err = serverTLS(f.certFile, f.keyFile, f.trustedCAFile, f.clientCertAuth); err != nil {
@@ -223,6 +229,21 @@ func (f *serverFlags) tlsConfigs(cfg *daemon.Config, acfg *api.Config) error {
 		}
 		if cfg.PeerClientTLS, err = clientTLS(f.peerCertFile, f.peerKeyFile, f.peerTrustedCA); err != nil {
 			return fmt.Errorf("peer TLS: %w", err)
+		}
+	}
+	return nil
+}
+
+// needTLSFor refuses an https listen URL without a certificate and key,
+// which would otherwise be served in plain text (etcd refuses it at start:
+// embed.configurePeerListeners / configureClientListeners).
+func needTLSFor(urls, cert, key, flags, kind string) error {
+	if cert != "" && key != "" {
+		return nil
+	}
+	for _, u := range daemon.SplitURLs(urls) {
+		if strings.HasPrefix(u, "https://") {
+			return fmt.Errorf("TLS key/cert (%s) must be provided for %s url %s with HTTPS scheme", flags, kind, u)
 		}
 	}
 	return nil
