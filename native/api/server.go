@@ -42,6 +42,25 @@ type Config struct {
 	TLS *tls.Config
 	// ForwardTLS dials other members' https client URLs (lease forwarding).
 	ForwardTLS *tls.Config
+	// KeepAliveMinTime, KeepAliveInterval and KeepAliveTimeout are etcd's
+	// --grpc-keepalive-min-time (a client pinging more often is sent away),
+	// --grpc-keepalive-interval (how often the server pings an idle
+	// connection) and --grpc-keepalive-timeout (how long it waits for the
+	// answer); zero means etcd's defaults, 5s, 2h and 20s.
+	KeepAliveMinTime, KeepAliveInterval, KeepAliveTimeout time.Duration
+}
+
+// keepAlive is the gRPC keepalive policy, with etcd's defaults for zero
+// values (etcd: embed.Config GRPCKeepAliveMinTime/Interval/Timeout).
+func (cfg Config) keepAlive() (keepalive.EnforcementPolicy, keepalive.ServerParameters) {
+	orDefault := func(d, def time.Duration) time.Duration {
+		if d == 0 {
+			return def
+		}
+		return d
+	}
+	return keepalive.EnforcementPolicy{MinTime: orDefault(cfg.KeepAliveMinTime, 5*time.Second), PermitWithoutStream: true},
+		keepalive.ServerParameters{Time: orDefault(cfg.KeepAliveInterval, 2*time.Hour), Timeout: orDefault(cfg.KeepAliveTimeout, 20*time.Second)}
 }
 
 // Server serves etcd's gRPC API for one daemon.
@@ -69,9 +88,9 @@ func New(d *daemon.Daemon, cfg Config) *Server {
 		grpc.MaxConcurrentStreams(math.MaxUint32),
 		grpc.UnknownServiceHandler(unknownService),
 		grpc.UnaryInterceptor(unimplementedAuth),
-		// etcd: --grpc-keepalive-min-time 5s, clients ping every 30s by default.
-		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: 5 * time.Second, PermitWithoutStream: true}),
 	}
+	policy, params := cfg.keepAlive()
+	opts = append(opts, grpc.KeepaliveEnforcementPolicy(policy), grpc.KeepaliveParams(params))
 	if cfg.TLS != nil {
 		opts = append(opts, grpc.Creds(credentials.NewTLS(cfg.TLS)))
 	}

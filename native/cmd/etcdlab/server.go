@@ -42,6 +42,9 @@ type serverFlags struct {
 	compactionMode, compactionRetention      string
 	maxRequestBytes, maxTxnOps               uint
 	maxSnapshots, maxWALs                    uint
+	grpcKeepAliveMinTime                     time.Duration
+	grpcKeepAliveInterval                    time.Duration
+	grpcKeepAliveTimeout                     time.Duration
 	logger, logLevel, listenMetricsURLs      string
 	certFile, keyFile, trustedCAFile         string
 	clientCertAuth                           bool
@@ -82,6 +85,9 @@ func newServerCommand() *cobra.Command {
 	fs.StringVar(&f.compactionRetention, "auto-compaction-retention", "0", "Auto compaction retention for mvcc key value store. 0 means disable auto compaction.")
 	fs.UintVar(&f.maxRequestBytes, "max-request-bytes", core.MaxRequestBytes, "Maximum client request size in bytes the server will accept.")
 	fs.UintVar(&f.maxTxnOps, "max-txn-ops", core.MaxTxnOps, "Maximum number of operations permitted in a transaction.")
+	fs.DurationVar(&f.grpcKeepAliveMinTime, "grpc-keepalive-min-time", 5*time.Second, "Shortest interval between a client's pings; a client pinging more often is disconnected.")
+	fs.DurationVar(&f.grpcKeepAliveInterval, "grpc-keepalive-interval", 2*time.Hour, "How often the server pings an idle client connection to see that it is alive (0: the default).")
+	fs.DurationVar(&f.grpcKeepAliveTimeout, "grpc-keepalive-timeout", 20*time.Second, "How long the server waits for a ping's answer before closing the connection (0: the default).")
 	fs.UintVar(&f.maxSnapshots, "max-snapshots", 5, "Maximum number of snapshot files to retain (0 is unlimited).")
 	fs.UintVar(&f.maxWALs, "max-wals", 5, "Maximum number of wal files to retain (0 is unlimited).")
 	fs.StringVar(&f.logger, "logger", "zap", "Currently only supports 'zap' for structured logging.")
@@ -200,7 +206,11 @@ func (f *serverFlags) configs(fs *pflag.FlagSet, logger *slog.Logger) (daemon.Co
 	if err := cfg.Validate(); err != nil {
 		return cfg, api.Config{}, err
 	}
-	acfg := api.Config{MaxRequestBytes: int(f.maxRequestBytes), MaxTxnOps: int(f.maxTxnOps)}
+	acfg := api.Config{
+		MaxRequestBytes: int(f.maxRequestBytes), MaxTxnOps: int(f.maxTxnOps),
+		KeepAliveMinTime: f.grpcKeepAliveMinTime, KeepAliveInterval: f.grpcKeepAliveInterval,
+		KeepAliveTimeout: f.grpcKeepAliveTimeout,
+	}
 	if err := f.tlsConfigs(&cfg, &acfg); err != nil {
 		return cfg, acfg, err
 	}
