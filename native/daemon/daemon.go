@@ -71,10 +71,13 @@ type Daemon struct {
 	// removedByPeer: a peer refused our stream because it knows this
 	// member as removed (transport.Config.OnRemoved); the loop stops.
 	removedByPeer atomic.Bool
-	nextID        atomic.Uint64
-	stopOnce      sync.Once
-	errMu         sync.Mutex
-	err           error // why the loop stopped, if it failed
+	// logLost is raft.ErrLogLost from a Step (loop goroutine only): the
+	// loop stops the member with it.
+	logLost  error
+	nextID   atomic.Uint64
+	stopOnce sync.Once
+	errMu    sync.Mutex
+	err      error // why the loop stopped, if it failed
 }
 
 // Start opens the member's files, joins its peers and starts the loop.

@@ -22,6 +22,7 @@ package daemon
 // persist must not send what it did not persist.
 
 import (
+	"errors"
 	"time"
 
 	"github.com/etcdlab/etcdlab/core/raft"
@@ -89,13 +90,27 @@ func (d *Daemon) run() {
 			d.fail(ErrRemoved)
 			return
 		}
+		if d.logLost != nil {
+			d.log.Error("stopping: the log lost entries this member acknowledged; restore its data dir (or remove and re-add the member)", "error", d.logLost)
+			d.fail(d.logLost)
+			return
+		}
 		d.pumpWatches()
 	}
 }
 
-// step hands one peer's message to the member.
+// step hands one peer's message to the member. Raft refusing a message is
+// routine (stale, from a removed peer...) — except raft.ErrLogLost: the
+// leader commits entries this member acknowledged and no longer has, so its
+// disk lost data; serving on would break what its acknowledgements
+// promised, and the loop stops the member (etcd panics there).
 func (d *Daemon) step(m raft.Message) {
-	if err := d.member.Step(m); err != nil {
+	err := d.member.Step(m)
+	switch {
+	case err == nil:
+	case errors.Is(err, raft.ErrLogLost):
+		d.logLost = err
+	default:
 		d.log.Debug("raft refused a message", "type", m.Type.String(), "from", fmtID(uint64(m.From)), "error", err)
 	}
 }
