@@ -10,8 +10,6 @@ package sim
 
 import (
 	"fmt"
-	"os"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -26,20 +24,7 @@ type faultStats struct {
 }
 
 func TestEtcdGuaranteesUnderFaults(t *testing.T) {
-	first, n := uint64(1), uint64(60)
-	if v := os.Getenv("ETCDLAB_SOAK_SEEDS"); v != "" {
-		var err error
-		if n, err = strconv.ParseUint(v, 10, 64); err != nil {
-			t.Fatalf("ETCDLAB_SOAK_SEEDS=%q: %v", v, err)
-		}
-	}
-	if v := os.Getenv("ETCDLAB_SEED"); v != "" {
-		s, err := strconv.ParseUint(v, 10, 64)
-		if err != nil {
-			t.Fatalf("ETCDLAB_SEED=%q: %v", v, err)
-		}
-		first, n = s, 1
-	}
+	first, n := SeedRange(t, 60)
 	var total faultStats
 	for seed := first; seed < first+n; seed++ {
 		nodes := 3 + 2*int(seed%2)

@@ -15,8 +15,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"os"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -28,20 +26,7 @@ import (
 )
 
 func TestRandomized(t *testing.T) {
-	first, n := uint64(1), uint64(500)
-	if v := os.Getenv("ETCDLAB_SOAK_SEEDS"); v != "" {
-		var err error
-		if n, err = strconv.ParseUint(v, 10, 64); err != nil {
-			t.Fatalf("ETCDLAB_SOAK_SEEDS=%q: %v", v, err)
-		}
-	}
-	if v := os.Getenv("ETCDLAB_SEED"); v != "" {
-		s, err := strconv.ParseUint(v, 10, 64)
-		if err != nil {
-			t.Fatalf("ETCDLAB_SEED=%q: %v", v, err)
-		}
-		first, n = s, 1
-	}
+	first, n := sim.SeedRange(t, 500)
 	var total stats
 	for seed := first; seed < first+n; seed++ {
 		script := randomScenario(seed)
