@@ -216,12 +216,13 @@ func isResponse(t MsgType) bool {
 	return false
 }
 
+// cloneSnapshot copies s except its Data, which is immutable and shared
+// (Snapshot).
 func cloneSnapshot(s *Snapshot) *Snapshot {
 	if s == nil {
 		return nil
 	}
 	c := *s
-	c.Data = append([]byte(nil), s.Data...)
 	c.Meta.Conf = ConfState{Voters: slices.Clone(s.Meta.Conf.Voters), Learners: slices.Clone(s.Meta.Conf.Learners)}
 	return &c
 }

@@ -19,6 +19,8 @@ import (
 
 // CreateSnapshot records data, the application's state as of the applied
 // index, as the latest snapshot, and returns it for the caller to persist.
+// The snapshot keeps data itself, not a copy: the caller must not modify it
+// afterwards (Snapshot).
 func (n *Node) CreateSnapshot(data []byte) (Snapshot, error) {
 	idx := n.applied
 	if idx == 0 || (n.held != nil && idx <= n.held.Meta.Index) {
@@ -30,7 +32,7 @@ func (n *Node) CreateSnapshot(data []byte) (Snapshot, error) {
 	}
 	n.held = &Snapshot{
 		Meta: SnapshotMeta{Index: idx, Term: term, Conf: n.conf.confState()},
-		Data: append([]byte(nil), data...),
+		Data: data,
 	}
 	n.emit(Event{Kind: EvSnapshotCreated, Index: idx})
 	return *cloneSnapshot(n.held), nil

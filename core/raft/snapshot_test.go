@@ -46,8 +46,9 @@ func TestCreateSnapshotAndCompact(t *testing.T) {
 	err = n.Compact(applied)
 	check(t, errors.Is(err, ErrCompacted), "compact again: %v", err)
 	eq(t, string(n.LatestSnapshot().Data), "state", "latest snapshot")
-	n.LatestSnapshot().Data[0] = 'X'
-	eq(t, string(n.LatestSnapshot().Data), "state", "LatestSnapshot returns a copy")
+	// Data is shared (immutable, raft.Snapshot); the membership is copied.
+	n.LatestSnapshot().Meta.Conf.Voters[0] = 99
+	eq(t, fmt.Sprint(n.LatestSnapshot().Meta.Conf.Voters), "[1]", "LatestSnapshot returns a copy of the membership")
 }
 
 // A follower that missed entries the leader has compacted catches up from

@@ -92,6 +92,10 @@ type SnapshotMeta struct {
 }
 
 // Snapshot is the application's state as of Meta.Index, opaque to Raft.
+// Data is immutable once the snapshot is made: the node, its Readies and
+// the caller share one copy (a snapshot is the whole state machine — tens
+// of megabytes in a real member — and copying it on every hand-over would
+// cost more than taking it). Nobody may write into Data.
 type Snapshot struct {
 	Meta SnapshotMeta `cbor:"1,keyasint"`
 	Data []byte       `cbor:"2,keyasint,omitempty"`

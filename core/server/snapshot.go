@@ -9,13 +9,22 @@ package server
 //	applied 10005, snapshot 0, count 10000:  snapshot at 10005
 //	compact to 10005 − 5000 = 5005           log keeps 5006..10005..
 //
-// The snapshot's Data is the backend itself (Backend.WriteTo: every
-// bucket, the consistent index among them) plus metadata repeating what a
+// The snapshot's Data is a short CBOR header — metadata repeating what a
 // reader wants without decoding the backend: cluster ID, members,
-// consistent index, revision, the lessor's snapshot, alarms.
+// consistent index, revision, the lessor's snapshot, alarms — followed by
+// the backend itself, raw (Backend.WriteTo: every bucket, the consistent
+// index among them):
 //
-//	Data = CBOR{ meta: {clusterID, members, consistentIndex, revision, leases, alarms},
-//	             backend: <Backend.WriteTo stream> }
+//	Data = CBOR{ format: 2, meta: {clusterID, members, consistentIndex,
+//	             revision, leases, alarms} }  ‖  <Backend.WriteTo stream>
+//
+// The stream is written straight into the one buffer that becomes Data, and
+// Raft keeps that buffer without copying it (raft.Snapshot): a real
+// backend is tens of megabytes, and each copy of it is time the member does
+// not serve (etcd avoids the copy altogether by keeping the backend out of
+// its .snap files; see native/daemon/snapshot.go for how the daemon keeps
+// the write off its loop). Format 1, a CBOR map holding the stream as a
+// byte string, is still read.
 //
 // A follower that receives a snapshot from the leader restores the backend
 // from the stream (Config.RestoreBackend) and reopens everything from it
@@ -41,19 +50,56 @@ type SnapshotMeta struct {
 	Alarms          []AlarmMember `cbor:"6,keyasint,omitempty"`
 }
 
-type snapshotData struct {
+// snapshotFormat is the layout of Data this member writes.
+const snapshotFormat = 2
+
+// snapshotHeader opens Data; the backend stream follows it.
+type snapshotHeader struct {
+	Format int          `cbor:"0,keyasint"`
+	Meta   SnapshotMeta `cbor:"1,keyasint"`
+}
+
+// snapshotDataV1 is format 1: the stream inside the CBOR map.
+type snapshotDataV1 struct {
 	Meta    SnapshotMeta `cbor:"1,keyasint"`
 	Backend []byte       `cbor:"2,keyasint"`
 }
 
 // DecodeSnapshot reads the metadata and backend stream of a snapshot's
-// Data (for tools and the visualizer).
+// Data (for tools and the visualizer). The stream shares Data's memory.
 func DecodeSnapshot(data []byte) (SnapshotMeta, []byte, error) {
-	var sd snapshotData
-	if err := cbor.Unmarshal(data, &sd); err != nil {
-		return SnapshotMeta{}, nil, fmt.Errorf("server: decode snapshot: %w", err)
+	var h snapshotHeader
+	rest, err := cbor.UnmarshalFirst(data, &h)
+	if err != nil {
+		return SnapshotMeta{}, nil, fmt.Errorf("server: decode snapshot header: %w", err)
 	}
-	return sd.Meta, sd.Backend, nil
+	switch h.Format {
+	case snapshotFormat:
+		return h.Meta, rest, nil
+	case 0: // format 1 has no format field
+		var v1 snapshotDataV1
+		if err := cbor.Unmarshal(data, &v1); err != nil {
+			return SnapshotMeta{}, nil, fmt.Errorf("server: decode snapshot: %w", err)
+		}
+		return v1.Meta, v1.Backend, nil
+	}
+	return SnapshotMeta{}, nil, fmt.Errorf("server: snapshot format %d, this build reads formats 1 and %d", h.Format, snapshotFormat)
+}
+
+// encodeSnapshot returns Data for the state as of the last backend commit:
+// the header, then the stream written into the same buffer.
+func (m *Member) encodeSnapshot() ([]byte, error) {
+	header, err := encoding.Marshal(snapshotHeader{Format: snapshotFormat, Meta: m.snapshotMeta()})
+	if err != nil {
+		panic("Member.encodeSnapshot: " + err.Error())
+	}
+	var buf bytes.Buffer
+	buf.Grow(len(header) + int(max(m.be.Size(), 0)))
+	buf.Write(header)
+	if _, err := m.be.WriteTo(&buf); err != nil {
+		return nil, fmt.Errorf("server: snapshot of the backend: %w", err)
+	}
+	return buf.Bytes(), nil
 }
 
 // maybeSnapshot takes a snapshot when SnapshotCount entries were applied
@@ -74,15 +120,10 @@ func (m *Member) TakeSnapshot() error {
 	if m.applied <= m.snapIndex {
 		return fmt.Errorf("server: nothing applied since the snapshot at %d", m.snapIndex)
 	}
-	var buf bytes.Buffer
 	m.CommitBackend() // the stream is of the last commit
-	if _, err := m.be.WriteTo(&buf); err != nil {
-		return fmt.Errorf("server: snapshot of the backend: %w", err)
-	}
-	sd := snapshotData{Meta: m.snapshotMeta(), Backend: buf.Bytes()}
-	data, err := encoding.Marshal(sd)
+	data, err := m.encodeSnapshot()
 	if err != nil {
-		panic("Member.TakeSnapshot: " + err.Error())
+		return err
 	}
 	snap, err := m.node.CreateSnapshot(data)
 	if err != nil {

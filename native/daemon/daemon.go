@@ -43,6 +43,8 @@ type Daemon struct {
 	waits  map[uint64]*call         // requests waiting for their Response
 	wstrs  map[*WatchStream]bool    // open watch streams
 	listed bool                     // the membership has listed this member
+	// snapWriting: the snapshot being written off the loop (snapshot.go).
+	snapWriting *snapWrite
 
 	// dbUse: snapshot streams read the backend file outside the loop; a
 	// snapshot install (which closes and replaces it) waits for them.
@@ -59,6 +61,8 @@ type Daemon struct {
 	unreac chan struct{}
 	stopc  chan struct{}
 	donec  chan struct{}
+	// snapDone: the snapshot writer is done (snapshot.go).
+	snapDone chan *snapWrite
 
 	unreachMu sync.Mutex
 	unreach   map[raft.NodeID]bool // coalesced OnUnreachable reports
@@ -87,7 +91,7 @@ func Start(cfg Config) (*Daemon, error) {
 		cfg: cfg, log: cfg.Logger.With("member", cfg.Name), layout: layout{cfg.DataDir},
 		peers: map[raft.NodeID][]string{}, waits: map[uint64]*call{}, wstrs: map[*WatchStream]bool{},
 		recvc: make(chan raft.Message, recvBuffer), reqc: make(chan *call, requestBuffer),
-		ctlc: make(chan func()), unreac: make(chan struct{}, 1), stopc: make(chan struct{}),
+		ctlc: make(chan func()), unreac: make(chan struct{}, 1), stopc: make(chan struct{}), snapDone: make(chan *snapWrite, 1),
 		donec: make(chan struct{}), unreach: map[raft.NodeID]bool{}, clientURLs: map[raft.NodeID][]string{},
 	}
 	d.nextID.Store(uint64(time.Now().UnixNano()))

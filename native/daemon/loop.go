@@ -12,7 +12,8 @@ package daemon
 //	 peers ────────┤                 ┌─ 1. persist: snapshot, WAL (fsync if MustSync), markers, release
 //	 requests ─────┼─> member ──Ready┼─ 2. send messages (transport, never blocks)
 //	 control ──────┤                 ├─ 3. Advance: apply committed entries, ONE bbolt commit
-//	 unreachable ──┘                 └─ 4. answer waiting requests; feed watch streams
+//	 unreachable ──┤                 └─ 4. answer waiting requests; feed watch streams
+//	 snapshot   ───┘  a snapshot file written off the loop: its WAL marker, release (snapshot.go)
 //
 // Steps 1 to 3 overlap where Raft allows it (pipeline.go): a leader sends
 // before its fsync, and entries persisted by earlier Readies are applied
@@ -53,6 +54,7 @@ func (d *Daemon) run() {
 	defer close(d.donec)
 	defer d.shutdown()
 	defer d.commitBackend() // before shutdown closes the backend
+	defer d.finishSnapshotWrite()
 	ticker := time.NewTicker(d.cfg.HeartbeatInterval)
 	defer ticker.Stop()
 	progress := time.NewTicker(progressInterval)
@@ -79,6 +81,12 @@ func (d *Daemon) run() {
 			d.flushUnreachable()
 		case <-progress.C:
 			d.member.NotifyWatchProgress()
+		case w := <-d.snapDone:
+			if err := d.snapshotWritten(w); err != nil {
+				d.log.Error("stopping: storage failed", "error", err)
+				d.fail(err)
+				return
+			}
 		}
 		if err := d.processReady(); err != nil {
 			d.log.Error("stopping: storage failed", "error", err)

@@ -134,8 +134,8 @@ func (d *Daemon) openStorage() error {
 
 // persist carries out step 1 of the Ready contract (core/server/ready.go):
 // a leader's snapshot (file, then WAL marker), the entries and hard state
-// (synced when MustSync), then a snapshot this member took and the WAL
-// release behind it.
+// (synced when MustSync), then a snapshot this member took — written off
+// the loop, the WAL released behind it once it is on disk (snapshot.go).
 func (d *Daemon) persist(hs raft.HardState, ents []raft.Entry, leaderSnap, created *raft.Snapshot, mustSync bool, compactIndex uint64) error {
 	if !leaderSnap.IsEmpty() {
 		if err := d.saveSnapshot(*leaderSnap); err != nil {
@@ -149,10 +149,12 @@ func (d *Daemon) persist(hs raft.HardState, ents []raft.Entry, leaderSnap, creat
 	if mustSync {
 		d.metrics.walFsync.Observe(time.Since(start).Seconds())
 	}
-	if created != nil && !created.IsEmpty() {
-		if err := d.saveSnapshot(*created); err != nil {
-			return err
-		}
+	if !created.IsEmpty() {
+		return d.startSnapshotWrite(*created, compactIndex)
+	}
+	if compactIndex > 0 && d.snapWriting != nil {
+		d.snapWriting.release = max(d.snapWriting.release, compactIndex) // after its marker
+		return nil
 	}
 	if compactIndex > 0 {
 		if err := d.wal.Release(compactIndex); err != nil {
@@ -162,19 +164,20 @@ func (d *Daemon) persist(hs raft.HardState, ents []raft.Entry, leaderSnap, creat
 	return nil
 }
 
-// saveSnapshot: the file durably, then its WAL marker, then old files go
-// (native/snap/doc.go).
+// saveSnapshot saves a snapshot from the leader before anything that
+// depends on it: the file durably, then its WAL marker, then old files go
+// (native/snap/doc.go). A snapshot of our own still being written is
+// finished first, so the markers stay in order.
 func (d *Daemon) saveSnapshot(s raft.Snapshot) error {
+	if err := d.awaitSnapshotWrite(); err != nil {
+		return err
+	}
 	if err := d.snaps.Save(s); err != nil {
 		return fmt.Errorf("saving snapshot %d: %w", s.Meta.Index, err)
 	}
 	if err := d.wal.SaveSnapshot(s.Meta); err != nil {
 		return fmt.Errorf("saving the WAL marker of snapshot %d: %w", s.Meta.Index, err)
 	}
-	if purged, err := d.snaps.Purge(d.cfg.MaxSnapshots); err != nil {
-		d.log.Warn("purging old snapshot files failed", "error", err)
-	} else if len(purged) > 0 {
-		d.log.Info("purged old snapshot files", "files", purged)
-	}
+	d.purgeSnapshots()
 	return nil
 }

@@ -10,9 +10,11 @@
 //	  0000000000000003-00000000000493e0.snap.broken     set aside by Load
 //	  0000000000000004-00000000000619c4.snap.tmp        a Save a crash cut short
 //
-// Each file holds one raft.Snapshot (meta + data) in a CBOR envelope with a
-// magic string, a version and a CRC-32C (file.go). The daemon's order of
-// work, as etcd's:
+// Each file holds one raft.Snapshot: a CBOR header (magic string, version,
+// CRC-32C, meta, length) and then the data as it is, never re-encoded
+// (file.go). The daemon's order of work, as etcd's (the daemon does step 1
+// on a goroutine of its own and steps 2 to 4 on its loop once it is done:
+// native/daemon/snapshot.go):
 //
 //	ss.Save(snapshot)                 // 1. the file, durably
 //	w.SaveSnapshot(snapshot.Meta)     // 2. the WAL marker: "snapshot exists"

@@ -1,21 +1,27 @@
 package snap
 
-// One snapshot file: a CBOR envelope around the CBOR-encoded raft.Snapshot,
-// with a magic string, a format version, and a CRC-32C of the snapshot bytes.
+// One snapshot file: a short CBOR header, then the snapshot's data, raw.
 //
 //	<term:016x>-<index:016x>.snap
-//	  envelope (CBOR map)
-//	    1: magic   "etcdlab-snap"
-//	    2: version 1
-//	    3: crc     CRC-32C (Castagnoli) of 4
-//	    4: body    CBOR of raft.Snapshot{Meta, Data}
+//	  header (CBOR map)
+//	    1: magic    "etcdlab-snap"
+//	    2: version  2
+//	    3: crc      CRC-32C (Castagnoli) of 4 followed by the data
+//	    4: meta     CBOR of raft.SnapshotMeta
+//	    5: length   bytes of data after the header
+//	  data          raft.Snapshot.Data
 //
-// A truncated file fails to decode as CBOR (the envelope's length prefixes
-// promise more bytes than there are); a flipped bit in the body fails the
-// CRC; a file that is not ours fails the magic. Each says so in its reason.
-// The name must agree with the meta inside, so a renamed file is refused.
+// The data is written and read as it is, never re-encoded: a snapshot holds
+// the whole backend, and a copy of tens of megabytes per save is time a
+// member does not serve. Version 1 files (the whole raft.Snapshot CBOR-
+// encoded inside the map as 4, nothing after it) are still read.
 //
-// Interface: fileName, parseFileName, encodeFile, decodeFile.
+// A truncated file fails to decode as CBOR or comes up short of its length;
+// a flipped bit fails the CRC; a file that is not ours fails the magic. Each
+// says so in its reason. The name must agree with the meta inside, so a
+// renamed file is refused.
+//
+// Interface: fileName, parseFileName, encodeHeader, encodeFile, decodeFile.
 
 import (
 	"fmt"
@@ -30,16 +36,19 @@ import (
 const (
 	fileSuffix  = ".snap"
 	fileMagic   = "etcdlab-snap"
-	fileVersion = 1
+	fileVersion = 2
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-type envelope struct {
+// header is the CBOR map opening a file. Body is the meta in version 2
+// and the whole snapshot in version 1.
+type header struct {
 	Magic   string `cbor:"1,keyasint"`
 	Version uint   `cbor:"2,keyasint"`
 	CRC     uint32 `cbor:"3,keyasint"`
 	Body    []byte `cbor:"4,keyasint"`
+	Length  uint64 `cbor:"5,keyasint,omitempty"`
 }
 
 // fileID is what a snapshot file's name says about it.
@@ -82,43 +91,82 @@ func mustDecMode() cbor.DecMode {
 	return dm
 }
 
-// encodeFile returns the bytes of s's file.
-func encodeFile(s *raft.Snapshot) []byte {
-	body, err := encMode.Marshal(s)
+// encodeHeader returns the header of s's file; s.Data follows it.
+func encodeHeader(s *raft.Snapshot) []byte {
+	meta, err := encMode.Marshal(&s.Meta)
 	if err != nil {
-		panic("snap.encodeFile: " + err.Error())
+		panic("snap.encodeHeader: " + err.Error())
 	}
-	b, err := encMode.Marshal(envelope{Magic: fileMagic, Version: fileVersion,
-		CRC: crc32.Checksum(body, castagnoli), Body: body})
+	crc := crc32.Update(crc32.Checksum(meta, castagnoli), castagnoli, s.Data)
+	b, err := encMode.Marshal(header{Magic: fileMagic, Version: fileVersion, CRC: crc,
+		Body: meta, Length: uint64(len(s.Data))})
 	if err != nil {
-		panic("snap.encodeFile: " + err.Error())
+		panic("snap.encodeHeader: " + err.Error())
 	}
 	return b
 }
 
+// encodeFile returns the bytes of s's file (Save writes the header and the
+// data without joining them).
+func encodeFile(s *raft.Snapshot) []byte {
+	return append(encodeHeader(s), s.Data...)
+}
+
 // decodeFile checks and decodes a snapshot file's bytes; the error is the
-// reason the file cannot be used.
+// reason the file cannot be used. The snapshot's Data shares b.
 func decodeFile(id fileID, b []byte) (*raft.Snapshot, error) {
-	var env envelope
-	if err := decMode.Unmarshal(b, &env); err != nil {
+	var h header
+	rest, err := decMode.UnmarshalFirst(b, &h)
+	if err != nil {
 		return nil, fmt.Errorf("truncated or not a snapshot file (%d bytes): %v", len(b), err)
 	}
-	if env.Magic != fileMagic {
-		return nil, fmt.Errorf("not an etcdlab snapshot file (magic %q)", env.Magic)
+	if h.Magic != fileMagic {
+		return nil, fmt.Errorf("not an etcdlab snapshot file (magic %q)", h.Magic)
 	}
-	if env.Version != fileVersion {
-		return nil, fmt.Errorf("snapshot format version %d, this build reads version %d", env.Version, fileVersion)
+	var s *raft.Snapshot
+	switch h.Version {
+	case 1:
+		s, err = decodeV1(h, rest)
+	case fileVersion:
+		s, err = decodeV2(h, rest)
+	default:
+		return nil, fmt.Errorf("snapshot format version %d, this build reads versions 1 and %d", h.Version, fileVersion)
 	}
-	if got := crc32.Checksum(env.Body, castagnoli); got != env.CRC {
-		return nil, fmt.Errorf("checksum mismatch (stored %08x, computed %08x)", env.CRC, got)
-	}
-	var s raft.Snapshot
-	if err := decMode.Unmarshal(env.Body, &s); err != nil {
-		return nil, fmt.Errorf("undecodable snapshot: %v", err)
+	if err != nil {
+		return nil, err
 	}
 	if s.Meta.Index != id.index || s.Meta.Term != id.term {
 		return nil, fmt.Errorf("the file name says index %d term %d but the snapshot holds index %d term %d",
 			id.index, id.term, s.Meta.Index, s.Meta.Term)
+	}
+	return s, nil
+}
+
+func decodeV2(h header, data []byte) (*raft.Snapshot, error) {
+	if uint64(len(data)) != h.Length {
+		return nil, fmt.Errorf("truncated or padded: the header promises %d bytes of data, the file holds %d", h.Length, len(data))
+	}
+	got := crc32.Update(crc32.Checksum(h.Body, castagnoli), castagnoli, data)
+	if got != h.CRC {
+		return nil, fmt.Errorf("checksum mismatch (stored %08x, computed %08x)", h.CRC, got)
+	}
+	s := &raft.Snapshot{Data: data}
+	if err := decMode.Unmarshal(h.Body, &s.Meta); err != nil {
+		return nil, fmt.Errorf("undecodable snapshot meta: %v", err)
+	}
+	return s, nil
+}
+
+func decodeV1(h header, rest []byte) (*raft.Snapshot, error) {
+	if len(rest) != 0 {
+		return nil, fmt.Errorf("%d bytes after a version 1 snapshot", len(rest))
+	}
+	if got := crc32.Checksum(h.Body, castagnoli); got != h.CRC {
+		return nil, fmt.Errorf("checksum mismatch (stored %08x, computed %08x)", h.CRC, got)
+	}
+	var s raft.Snapshot
+	if err := decMode.Unmarshal(h.Body, &s); err != nil {
+		return nil, fmt.Errorf("undecodable snapshot: %v", err)
 	}
 	return &s, nil
 }

@@ -3,6 +3,7 @@ package snap
 import (
 	"bytes"
 	"errors"
+	"hash/crc32"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -95,7 +96,7 @@ func TestCorruptNewestFallsBack(t *testing.T) {
 		{"bit flip in data", func(b []byte) []byte { b[len(b)-100] ^= 1; return b }, "checksum mismatch"},
 		{"truncated", func(b []byte) []byte { return b[:len(b)/2] }, "truncated"},
 		{"empty", func(b []byte) []byte { return nil }, "truncated"},
-		{"trailing garbage", func(b []byte) []byte { return append(b, 0) }, "truncated or not a snapshot"},
+		{"trailing garbage", func(b []byte) []byte { return append(b, 0) }, "truncated or padded"},
 		{"foreign file", func(b []byte) []byte { return []byte("hello") }, "not a snapshot"},
 	}
 	for _, tc := range cases {
@@ -228,6 +229,28 @@ func TestNewRemovesLeftoverTemp(t *testing.T) {
 	}
 	if _, _, err := ss.Load(); !errors.Is(err, ErrNoSnapshot) {
 		t.Fatalf("a temp file is never loaded: %v", err)
+	}
+}
+
+// Files of format version 1 (the whole snapshot CBOR-encoded inside the
+// header) are still read; a flipped bit in one still fails its checksum.
+func TestReadsVersion1Files(t *testing.T) {
+	s := snapshotAt(7, 1)
+	body, err := encMode.Marshal(&s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v1, err := encMode.Marshal(header{Magic: fileMagic, Version: 1, CRC: crc32.Checksum(body, castagnoli), Body: body})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := decodeFile(fileID{term: 1, index: 7}, v1)
+	if err != nil || !reflect.DeepEqual(got.Meta, s.Meta) || !bytes.Equal(got.Data, s.Data) {
+		t.Fatalf("version 1 file: got %+v, %v; want %+v", got, err, s.Meta)
+	}
+	v1[len(v1)-3] ^= 1
+	if _, err := decodeFile(fileID{term: 1, index: 7}, v1); err == nil || !strings.Contains(err.Error(), "checksum mismatch") {
+		t.Fatalf("flipped version 1 file: %v, want a checksum mismatch", err)
 	}
 }
 

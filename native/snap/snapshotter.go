@@ -75,7 +75,7 @@ func (s *Snapshotter) Save(snap raft.Snapshot) error {
 	id := fileID{term: snap.Meta.Term, index: snap.Meta.Index}
 	path := filepath.Join(s.dir, id.name())
 	tmp := path + tmpSuffix
-	if err := writeSynced(tmp, encodeFile(&snap)); err != nil {
+	if err := writeSynced(tmp, encodeHeader(&snap), snap.Data); err != nil {
 		os.Remove(tmp)
 		return err
 	}
@@ -86,15 +86,17 @@ func (s *Snapshotter) Save(snap raft.Snapshot) error {
 	return syncDir(s.dir)
 }
 
-// writeSynced writes b to a new file at path and fsyncs it.
-func writeSynced(path string, b []byte) error {
+// writeSynced writes parts, in order, to a new file at path and fsyncs it.
+func writeSynced(path string, parts ...[]byte) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return fmt.Errorf("snap: create %s: %w", path, err)
 	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return fmt.Errorf("snap: write %s: %w", path, err)
+	for _, b := range parts {
+		if _, err := f.Write(b); err != nil {
+			f.Close()
+			return fmt.Errorf("snap: write %s: %w", path, err)
+		}
 	}
 	if err := f.Sync(); err != nil {
 		f.Close()
