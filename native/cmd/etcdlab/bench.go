@@ -194,7 +194,7 @@ func newBenchRangeCommand(o *benchOptions) *cobra.Command {
 func newBenchTxnPutCommand(o *benchOptions) *cobra.Command {
 	var keys keyMaker
 	var valSize, opsPerTxn int
-	cmd := &cobra.Command{Use: "txn-put", Short: "Benchmark transactions of puts"}
+	cmd := &cobra.Command{Use: "txn-put", Aliases: []string{"txn"}, Short: "Benchmark transactions of puts"}
 	keys.register(cmd.Flags())
 	cmd.Flags().IntVar(&valSize, "val-size", 8, "value size in bytes")
 	cmd.Flags().IntVar(&opsPerTxn, "txn-ops", 1, "puts per transaction")

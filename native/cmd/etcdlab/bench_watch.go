@@ -23,7 +23,7 @@ const watchLatencyKey = "etcdlab-bench-watch-latency"
 
 func newBenchWatchLatencyCommand(o *benchOptions) *cobra.Command {
 	var watchers, putTotal, valSize int
-	cmd := &cobra.Command{Use: "watch-latency", Short: "Benchmark the latency from a put to its watch events"}
+	cmd := &cobra.Command{Use: "watch-latency", Aliases: []string{"watch"}, Short: "Benchmark the latency from a put to its watch events"}
 	cmd.Flags().IntVar(&watchers, "watchers", 10, "watch streams on the key")
 	cmd.Flags().IntVar(&putTotal, "put-total", 100, "puts to make (--total is not used)")
 	cmd.Flags().IntVar(&valSize, "val-size", 8, "value size in bytes")

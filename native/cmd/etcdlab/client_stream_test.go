@@ -236,8 +236,8 @@ func TestBench(t *testing.T) {
 	for _, args := range [][]string{
 		{"bench", "put", "--clients", "4", "--conns", "2", "--total", "200", "--sequential-keys", "--key-space-size", "50"},
 		{"bench", "range", "0000", "--total", "200", "--clients", "2", "--consistency", "s"},
-		{"bench", "txn-put", "--total", "50", "--txn-ops", "3"},
-		{"bench", "watch-latency", "--put-total", "20", "--watchers", "3"},
+		{"bench", "txn", "--total", "50", "--txn-ops", "3"}, // txn, watch: short names of txn-put, watch-latency
+		{"bench", "watch", "--put-total", "20", "--watchers", "3"},
 	} {
 		args = append(args, "--endpoints", srv.clientURL, "--json")
 		r := ourTool{}.run(t, nil, "", "", args)
