@@ -52,7 +52,7 @@ func init() {
 		"member":    {"member add|add-learner|promote|remove NODE", checkMember, runMember},
 		"transfer":  {"transfer NODE", checkNode, runTransfer},
 		"campaign":  {"campaign NODE", checkNode, runCampaign},
-		"snapshot":  {"snapshot NODE", checkNode, runSnapshot},
+		"snapshot":  {snapshotUsage, checkSnapshotAny, runSnapshotAny},
 		"compact":   {"compact NODE INDEX | compact REV [--physical]", checkCompactAny, runCompactAny},
 		"expect":    {"expect OBSERVABLE OP VALUE", checkExpect, runExpect},
 		"show":      {"show nodes | log [NODE] | data [NODE] | etcd [NODE] | pages [NODE] | messages | network | trace [N]", checkShow, runShow},

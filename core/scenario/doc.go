@@ -222,6 +222,16 @@
 //	hashkv NODE|all [REV]
 //	    Print the member's HashKV (etcd: Maintenance.HashKV) at REV (0:
 //	    now), with its compact revision and revision.
+//	snapshot save NAME [via NODE] | snapshot status NAME |
+//	snapshot restore NAME NODE...
+//	    Backup and restore (etcdctl snapshot save/status/restore): save
+//	    NODE's backend (default: the leader) as the scenario's file NAME,
+//	    with its SHA-256, and print its status (hash, revision, total keys,
+//	    total size); restore starts a NEW cluster of the nodes named (new
+//	    node numbers: member IDs are node numbers) from NAME — same keys
+//	    and revision, new member IDs and cluster ID, a Raft log that starts
+//	    over. Every member of the old cluster must be down. `snapshot NODE`
+//	    is still the Raft snapshot above.
 //
 // Observables of etcd mode:
 //
@@ -236,6 +246,11 @@
 //	NODE revision | compact-revision | db-size | db-size-in-use | keys | hashkv
 //	                            one member's (also with all and quorum:
 //	                            `expect all hashkv = n1 hashkv`)
+//	NODE cluster-id | members   the cluster ID (hex) and the membership as
+//	                            NODE applied it ("n1 n2 n3 n4(learner)")
+//	snapshot NAME revision|hash|total-keys|total-size
+//	                            the status of a file `snapshot save NAME`
+//	                            wrote (none: no such file)
 //	NODE version|create-revision|mod-revision KEY
 //	                            KEY's version or revisions on NODE, or none
 //	NODE get KEY, NODE data     the member's keys and values, as before

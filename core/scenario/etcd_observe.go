@@ -8,7 +8,12 @@ package scenario
 //	lease ID ttl                    seconds the leader's lessor gives lease ID
 //	                                (-1: no such lease)
 //	watch events | watch wN events  events delivered to every watch / to wN
+//	snapshot NAME revision|hash|total-keys|total-size
+//	                                the status of the file `snapshot save
+//	                                NAME` wrote (none: no such file)
 //	NODE revision | compact-revision | db-size | db-size-in-use | keys | hashkv
+//	NODE cluster-id | members       the cluster ID (hex) and the membership
+//	                                as NODE applied it ("n1 n2 n4(learner)")
 //	NODE version|create-revision|mod-revision KEY
 //
 // The NODE fields work with `all` and `quorum` too: `expect all hashkv =
@@ -20,12 +25,13 @@ import (
 	"strings"
 
 	"github.com/etcdlab/etcdlab/core/lease"
+	"github.com/etcdlab/etcdlab/core/server"
 	"github.com/etcdlab/etcdlab/core/sim"
 )
 
 var etcdNodeFields = map[string]bool{
 	"revision": true, "compact-revision": true, "db-size": true, "db-size-in-use": true,
-	"keys": true, "hashkv": true,
+	"keys": true, "hashkv": true, "cluster-id": true, "members": true,
 }
 
 var etcdKeyFields = map[string]bool{"version": true, "create-revision": true, "mod-revision": true}
@@ -46,6 +52,11 @@ func checkEtcdObservable(o []string) (bool, error) {
 			return true, nil
 		}
 		return true, fmt.Errorf("write `watch events` or `watch w1 events`")
+	case "snapshot":
+		if len(o) != 3 || !backupFields[o[2]] {
+			return true, fmt.Errorf("write `snapshot NAME revision|hash|total-keys|total-size`")
+		}
+		return true, nil
 	}
 	if isNodeRef(o[0]) && (len(o) == 2 && etcdNodeFields[o[1]] || len(o) == 3 && etcdKeyFields[o[1]]) {
 		return true, nil
@@ -84,6 +95,8 @@ func (r *Runner) observeEtcd(st sim.State, o []string) (string, bool, error) {
 			}
 		}
 		return strconv.Itoa(total), true, nil
+	case "snapshot":
+		return r.backupField(o[1], o[2]), true, nil
 	}
 	return "", false, nil
 }
@@ -159,6 +172,10 @@ func etcdField(ns sim.NodeState, f string) (string, bool) {
 		return i(e.DBSizeInUse), true
 	case "keys":
 		return strconv.Itoa(len(e.Keys)), true
+	case "cluster-id":
+		return strconv.FormatUint(e.ClusterID, 16), true
+	case "members":
+		return memberNames(e.Members), true
 	}
 	return "", false // hashkv: Runner.field asks the cluster
 }
@@ -196,4 +213,20 @@ func keyField(ns sim.NodeState, f, key string) string {
 		return strconv.FormatInt(kv.ModRevision, 10)
 	}
 	return "none"
+}
+
+// memberNames lists members by name, learners marked, as a member call's
+// answer does ("n1 n2 n3 n4(learner)"); none for an empty list.
+func memberNames(ms []server.MemberInfo) string {
+	if len(ms) == 0 {
+		return "none"
+	}
+	names := make([]string, len(ms))
+	for i, m := range ms {
+		names[i] = sim.Name(m.ID)
+		if m.IsLearner {
+			names[i] += "(learner)"
+		}
+	}
+	return strings.Join(names, " ")
 }

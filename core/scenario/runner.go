@@ -35,6 +35,10 @@ type Runner struct {
 	// grants are the `lease grant` requests of etcd mode, in order: Ln
 	// names the lease the n-th one granted.
 	grants []*sim.Request
+	// backups are the files `snapshot save NAME` wrote (etcd mode), by
+	// name; they outlive crashes and restores, as files on the operator's
+	// machine do.
+	backups map[string]*sim.Backup
 }
 
 // NewRunner parses src and returns a runner positioned at its first line.

@@ -33,6 +33,8 @@ type Cluster struct {
 	procs [core.MaxClusterSize + 1]*process
 	net   *network
 	trace trace
+	// check is the invariant checker of the cluster New built (nil: off);
+	// each process holds the checker of its own cluster (process.go).
 	check *checker
 
 	// nodeSeed derives each node's election randomness from its id alone,
@@ -103,7 +105,7 @@ func New(opts Options) (*Cluster, error) {
 		boot = append(boot, raft.ConfChange{Type: t, Node: raft.NodeID(i)})
 	}
 	for i := 1; i <= opts.Nodes+opts.Learners; i++ {
-		if err := c.addProcess(raft.NodeID(i), boot); err != nil {
+		if err := c.addProcess(raft.NodeID(i), boot, c.check); err != nil {
 			return nil, err
 		}
 	}

@@ -113,4 +113,8 @@
 //     client's timeout (RequestTimeout) may fire before the member's own
 //     (5s + 2 election timeouts), and a late answer is then dropped; a
 //     member added at runtime is started once its MemberAdd is answered.
+//   - Etcd mode: `snapshot restore` starts the new cluster on new node
+//     numbers in the same simulator (member IDs are node numbers), once
+//     every member of the old cluster is down; each cluster keeps its own
+//     invariant checks (etcd_backup.go).
 package sim

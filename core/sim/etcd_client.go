@@ -120,7 +120,7 @@ func (c *Cluster) answer(p *process, resp server.Response) {
 	}
 	c.finish(r, resp.Err)
 	if add := r.Etcd.MemberAdd; add != nil && resp.Err == nil {
-		if err := c.addProcess(add.ID, nil); err != nil {
+		if err := c.addProcess(add.ID, nil, p.check); err != nil {
 			c.record(Record{Kind: RecAction, Node: add.ID, Detail: "start failed: " + err.Error()})
 		}
 	}

@@ -50,8 +50,8 @@ func (c *Cluster) handleMemberReady(p *process) {
 	}
 	for _, e := range rd.Events {
 		c.record(Record{Kind: RecServer, Node: p.id, Server: e})
-		if c.check != nil && (e.Kind == server.EvApplied || e.Kind == server.EvApplyFailed) {
-			c.check.appliedRevision(p, e)
+		if p.check != nil && (e.Kind == server.EvApplied || e.Kind == server.EvApplyFailed) {
+			p.check.appliedRevision(p, e)
 		}
 	}
 	p.disk.persistMember(&rd)
@@ -60,10 +60,10 @@ func (c *Cluster) handleMemberReady(p *process) {
 	if !rd.HardState.IsEmpty() {
 		p.term = rd.HardState.Term
 	}
-	if c.check != nil {
+	if p.check != nil {
 		view := raft.Ready{Role: rd.Role, Lead: rd.Lead, HardState: rd.HardState,
 			Entries: rd.Entries, Snapshot: rd.Snapshot, Events: rd.RaftEvents}
-		c.check.persisted(p, &view, wasLeader)
+		p.check.persisted(p, &view, wasLeader)
 	}
 	if !rd.HardState.IsEmpty() {
 		p.commit = rd.HardState.Commit
@@ -97,8 +97,8 @@ func (c *Cluster) checkApplied(p *process, rd *server.Ready) bool {
 		if e.Index <= from {
 			continue
 		}
-		if c.check != nil {
-			c.check.appliedEntry(p, e)
+		if p.check != nil {
+			p.check.appliedEntry(p, e)
 		}
 		if e.Type == raft.EntryConfChange {
 			confMayChange = true

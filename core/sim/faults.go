@@ -44,8 +44,8 @@ func (c *Cluster) Restart(id raft.NodeID) error {
 	}
 	c.record(Record{Kind: RecRestart, Node: id, Detail: fmt.Sprintf("term=%d commit=%d snapshot=%d entries=%d",
 		p.disk.hardState.Term, p.disk.hardState.Commit, p.disk.snapshotIndex(), len(p.disk.entriesAfterSnapshot()))})
-	if c.check != nil {
-		c.check.restarting(p)
+	if p.check != nil {
+		p.check.restarting(p)
 	}
 	if err := c.start(p); err != nil {
 		return err

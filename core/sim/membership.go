@@ -59,7 +59,7 @@ func (c *Cluster) addMember(id raft.NodeID, t raft.ConfChangeType) error {
 		return err
 	}
 	c.record(Record{Kind: RecAction, Node: id, Detail: fmt.Sprintf("member %s proposed at %s", t, Name(lead.id))})
-	if err := c.addProcess(id, nil); err != nil {
+	if err := c.addProcess(id, nil, lead.check); err != nil {
 		return err
 	}
 	c.drive(lead)

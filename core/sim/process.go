@@ -27,6 +27,10 @@ type process struct {
 	app       Application       // nil while down
 	disk      disk
 	rand      *rng.Source
+	// check is the invariant checker of the cluster this process belongs
+	// to (nil: checks off). A restored cluster (etcd_backup.go) has its
+	// own: its logs and terms start over and share nothing with the old.
+	check *checker
 
 	// etcd mode (Options.Etcd): member replaces node and app (nil while
 	// down); backend is its key space, which survives a crash as the disk
@@ -57,20 +61,30 @@ type process struct {
 	unreachable []raft.NodeID
 }
 
-// addProcess creates node id and starts it.
-func (c *Cluster) addProcess(id raft.NodeID, bootstrap []raft.ConfChange) error {
+// addProcess creates node id, checked by check (the checker of the
+// cluster it joins), and starts it.
+func (c *Cluster) addProcess(id raft.NodeID, bootstrap []raft.ConfChange, check *checker) error {
+	p, err := c.newProcess(id, bootstrap, check)
+	if err != nil {
+		return err
+	}
+	return c.start(p)
+}
+
+// newProcess creates node id with an empty disk, not yet started.
+func (c *Cluster) newProcess(id raft.NodeID, bootstrap []raft.ConfChange, check *checker) (*process, error) {
 	if int(id) < 1 || int(id) >= len(c.procs) {
-		return fmt.Errorf("sim: node id %d out of range 1..%d", id, len(c.procs)-1)
+		return nil, fmt.Errorf("sim: node id %d out of range 1..%d", id, len(c.procs)-1)
 	}
 	if c.procs[id] != nil {
-		return fmt.Errorf("sim: %s already exists", Name(id))
+		return nil, fmt.Errorf("sim: %s already exists", Name(id))
 	}
 	p := &process{
-		id: id, bootstrap: bootstrap,
+		id: id, bootstrap: bootstrap, check: check,
 		rand: rng.New(c.nodeSeed + uint64(id)*0x9e3779b97f4a7c15),
 	}
 	c.procs[id] = p
-	return c.start(p)
+	return p, nil
 }
 
 // start boots p from its disk: a new Raft node, a fresh state machine
@@ -157,8 +171,8 @@ func (c *Cluster) stop(p *process, why error) {
 		c.finish(r, why)
 	}
 	p.pending, p.reads = nil, nil
-	if c.check != nil {
-		c.check.stopped(p)
+	if p.check != nil {
+		p.check.stopped(p)
 	}
 }
 

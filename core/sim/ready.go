@@ -72,8 +72,8 @@ func (c *Cluster) handleReady(p *process) {
 	if !rd.HardState.IsEmpty() {
 		p.term = rd.HardState.Term
 	}
-	if c.check != nil {
-		c.check.persisted(p, &rd, wasLeader)
+	if p.check != nil {
+		p.check.persisted(p, &rd, wasLeader)
 	}
 	if !rd.HardState.IsEmpty() {
 		p.commit = rd.HardState.Commit
@@ -114,8 +114,8 @@ func (c *Cluster) apply(p *process, rd *raft.Ready) bool {
 		}
 		res := p.app.Apply(e)
 		p.applied = e.Index
-		if c.check != nil {
-			c.check.appliedEntry(p, e)
+		if p.check != nil {
+			p.check.appliedEntry(p, e)
 		}
 		if e.Type == raft.EntryConfChange {
 			confMayChange = true
