@@ -80,3 +80,19 @@ func TestSameScenarioSameTranscript(t *testing.T) {
 		t.Fatalf("two runs differ (errors %v, %v):\n%s\n----\n%s", errA, errB, a, b)
 	}
 }
+
+// `show trace N` prints the last N records (the count once reached the
+// node selector and failed with "not a node").
+func TestShowTraceCount(t *testing.T) {
+	out, err := scenario.Run("t.scn", []byte("cluster 3 seed=1\nrun until leader\nshow trace 3\nexpect error = none\n"))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	i, j := strings.Index(out, "> show trace 3\n"), strings.Index(out, "> expect")
+	if i < 0 || j < i {
+		t.Fatalf("transcript lacks the commands:\n%s", out)
+	}
+	if lines := strings.Count(out[i:j], "\n"); lines != 1+3 {
+		t.Fatalf("show trace 3 printed %d lines, want the command and 3 records:\n%s", lines, out[i:j])
+	}
+}

@@ -18,6 +18,9 @@ func runShow(r *Runner, cmd *Command) error {
 		return err
 	}
 	st := r.cluster.State()
+	if cmd.Args[0] == "trace" {
+		return r.showTrace(cmd.Args[1:])
+	}
 	nodes, err := r.selectNodes(st, cmd.Args[1:])
 	if err != nil {
 		return err
@@ -52,18 +55,23 @@ func runShow(r *Runner, cmd *Command) error {
 		r.showPages(nodes)
 	case "network":
 		r.showNetwork(st)
-	case "trace":
-		n := 20
-		if len(cmd.Args) == 2 {
-			n, _ = strconv.Atoi(cmd.Args[1])
-		}
-		recs := r.cluster.Trace(0)
-		if len(recs) > n {
-			recs = recs[len(recs)-n:]
-		}
-		for _, rec := range recs {
-			r.printf("%s", rec)
-		}
+	}
+	return nil
+}
+
+// showTrace prints the last N trace records (20 without N; the parser
+// checked that N is a positive count).
+func (r *Runner) showTrace(args []string) error {
+	n := 20
+	if len(args) == 1 {
+		n, _ = strconv.Atoi(args[0])
+	}
+	recs := r.cluster.Trace(0)
+	if len(recs) > n {
+		recs = recs[len(recs)-n:]
+	}
+	for _, rec := range recs {
+		r.printf("%s", rec)
 	}
 	return nil
 }
