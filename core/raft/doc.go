@@ -40,8 +40,22 @@
 // election.go, replication.go (leader) and append.go (follower), progress.go,
 // quorum.go (majority math), log.go, membership.go and reconfig.go (one
 // change at a time), confchange.go (the ConfChange encoding), transfer.go,
-// readindex.go, snapshot.go (create, compact) and snapstream.go (chunked
-// InstallSnapshot), ready.go, status.go.
+// readindex.go, snapshot.go (create, compact), snapstream.go (chunked
+// InstallSnapshot) and snapdemand.go (thin snapshots, full ones on
+// demand), ready.go, status.go.
+//
+// # Thin snapshots
+//
+// An application whose state is durable on its own, as etcd's backend is,
+// need not copy that state into every log-retention snapshot. In thin mode
+// (EnableThinSnapshots; snapdemand.go) its snapshots only mark where the
+// log was compacted, and a follower that needs compacted entries gets a
+// full snapshot the application encodes on request, at the leader's
+// applied index:
+//
+//	held  thin@80 ──── compaction, Status, restart; never sent
+//	full  state@95 ─── asked for when n3 needs it, streamed, then dropped
+//	log   [61 ........ 95 96 97]
 //
 // # Deviations from the paper and from etcd, and why
 //
@@ -67,6 +81,13 @@
 //     recovery rule. A follower whose log already holds the snapshot's last
 //     entry only advances its commit; otherwise it discards its whole log
 //     (etcd) rather than keeping a matching suffix (Raft §7).
+//   - Thin mode keeps the full snapshot in a slot of its own next to the
+//     thin one (see above); etcd's raft has one snapshot, from its Storage,
+//     which may answer ErrSnapshotTemporarilyUnavailable (raft.go
+//     maybeSendSnapshot), and etcd's server swaps in its current backend
+//     when it sends the message (etcd server/etcdserver/snapshot_merge.go
+//     createMergedSnapshotMessage). Two slots let a thin snapshot taken
+//     mid-stream leave the stream alone.
 //   - MaxSizePerMsg counts the bytes of entry Data only.
 //   - CheckQuorum's leader lease: a node that heard from a leader within the
 //     election timeout ignores vote requests of a higher term unless they

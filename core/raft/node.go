@@ -61,9 +61,17 @@ import (
 //	    the caller to persist.
 //	(*Node) Compact(index uint64) error
 //	    discard log entries up to index (at most the snapshot's index).
+//	(*Node) EnableThinSnapshots()
+//	    thin mode: created snapshots hold no state and are never sent; a
+//	    follower that needs one waits for the application (snapdemand.go).
+//	(*Node) SnapshotRequested() bool / TakeSnapshotRequest() bool
+//	    thin mode: the leader waits for a full snapshot of the application.
+//	(*Node) ProvideSnapshot(index uint64, data []byte) error
+//	    thin mode: the application's state as of the applied index, sent
+//	    to the followers that wait for it, dropped once they have it.
 //	(*Node) Status() Status
 //	(*Node) Log() []Entry                 the entries in memory (copies)
-//	(*Node) LatestSnapshot() *Snapshot    the snapshot held, or nil
+//	(*Node) LatestSnapshot() *Snapshot    the snapshot held (thin in thin mode), or nil
 //	(ConfChange) Marshal() []byte
 //	UnmarshalConfChange(b []byte) (ConfChange, error)
 //	    the Data of an EntryConfChange entry (CBOR).
@@ -112,6 +120,14 @@ type Node struct {
 	pendingSnap *Snapshot     // installed from the leader, not yet handed out in a Ready
 	incoming    *snapAssembly // follower: the snapshot being received in chunks
 
+	// Thin mode (snapdemand.go): held marks the compaction only; full is
+	// the state snapshot the application provided for followers (leader,
+	// dropped when nobody is sent it); snapWanted asks the application for
+	// one.
+	thin       bool
+	full       *Snapshot
+	snapWanted bool
+
 	// Output waiting for the next Ready.
 	msgs       []Message
 	readStates []ReadState
@@ -122,9 +138,10 @@ type Node struct {
 func (n *Node) Tick() {
 	if n.role == Leader {
 		n.tickLeader()
-		return
+	} else {
+		n.tickElection()
 	}
-	n.tickElection()
+	n.releaseFullSnapshot()
 }
 
 // Step delivers a message from the network. Local messages (MsgHup,
@@ -136,7 +153,9 @@ func (n *Node) Step(m Message) error {
 	if isResponse(m.Type) && n.role == Leader && n.prs[m.From] == nil {
 		return ErrStepPeerNotFound
 	}
-	return n.step(m)
+	err := n.step(m)
+	n.releaseFullSnapshot()
+	return err
 }
 
 // Campaign starts an election now (with PreVote first, if enabled).

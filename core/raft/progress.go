@@ -9,10 +9,12 @@ package raft
 //   - replicate: stream MsgApp optimistically, Next running ahead of Match,
 //     at most MaxInflightMsgs unacknowledged (the inflights window).
 //   - snapshot: the entries the follower needs are compacted; stream the
-//     snapshot in chunks and send no entries until it is installed.
+//     snapshot in chunks and send no entries until it is installed. In
+//     thin mode a follower whose snapshot the application has not provided
+//     yet waits as a paused probe (awaitSnapshot; snapdemand.go).
 //
 // Interface: progress, becomeProbe/becomeReplicate/becomeSnapshot,
-// maybeUpdate, maybeDecrTo, isPaused, and the inflights window.
+// awaitSnapshot, maybeUpdate, maybeDecrTo, isPaused, and the inflights window.
 
 import "fmt"
 
@@ -82,6 +84,17 @@ func (p *progress) becomeReplicate() {
 func (p *progress) becomeSnapshot(index uint64) {
 	p.resetState(ProgressSnapshot)
 	p.pendingSnapshot = index
+}
+
+// awaitSnapshot parks the follower until the leader has a snapshot to send
+// it (thin mode, snapdemand.go): a paused probe from just after what
+// matches, so that the next heartbeat answer retries.
+func (p *progress) awaitSnapshot() {
+	if p.state != ProgressProbe {
+		p.resetState(ProgressProbe)
+		p.next = p.match + 1
+	}
+	p.probeSent = true
 }
 
 // maybeUpdate records that the follower's log matches up to n. It reports

@@ -9,7 +9,9 @@ package raft
 //	Compact(6):      snapshot@6 + [7 8 9]    FirstIndex = 7
 //
 // The caller decides when (etcd: every --snapshot-count applied entries,
-// keeping SnapshotCatchUpEntries behind for slow followers).
+// keeping SnapshotCatchUpEntries behind for slow followers). In thin mode
+// (snapdemand.go) the snapshot created here holds no state and is never
+// sent; followers get a full one the application provides on request.
 
 import (
 	"fmt"
@@ -18,7 +20,8 @@ import (
 )
 
 // CreateSnapshot records data, the application's state as of the applied
-// index, as the latest snapshot, and returns it for the caller to persist.
+// index (in thin mode, only a marker of it), as the latest snapshot, and
+// returns it for the caller to persist.
 // The snapshot keeps data itself, not a copy: the caller must not modify it
 // afterwards (Snapshot).
 func (n *Node) CreateSnapshot(data []byte) (Snapshot, error) {

@@ -24,8 +24,6 @@ package raft
 // the follower's commit index already covers is answered with MsgAppResp
 // at once: it needs nothing more.
 
-import "fmt"
-
 // snapAssembly is a snapshot a follower is receiving. A stream belongs to
 // one leader in one term: two leaders may hold snapshots of the same index
 // whose bytes differ (a bbolt file is not the same byte for byte on every
@@ -44,30 +42,35 @@ func (a *snapAssembly) sameStream(m Message) bool {
 		a.meta.Index == m.SnapMeta.Index && a.meta.Term == m.SnapMeta.Term
 }
 
-// startSnapshot switches `to` to the snapshot state and starts streaming.
+// startSnapshot switches `to` to the snapshot state and starts streaming
+// (in thin mode, if there is no full snapshot to send yet, `to` waits for
+// the application to provide one: snapdemand.go).
 func (n *Node) startSnapshot(to NodeID) {
-	if n.held == nil {
-		panic(fmt.Sprintf("Node.startSnapshot: n%d needs compacted entries but no snapshot is held", to))
+	src := n.snapshotToStart()
+	if src == nil {
+		n.awaitSnapshot(to)
+		return
 	}
-	n.prs[to].becomeSnapshot(n.held.Meta.Index)
+	n.prs[to].becomeSnapshot(src.Meta.Index)
 	n.emit(Event{Kind: EvProgressChanged, Peer: to, Index: n.prs[to].match, Reason: "snapshot"})
-	n.emit(Event{Kind: EvSnapshotSendStarted, Peer: to, Index: n.held.Meta.Index})
+	n.emit(Event{Kind: EvSnapshotSendStarted, Peer: to, Index: src.Meta.Index})
 	n.sendSnapChunks(to)
 }
 
 // sendSnapChunks fills the chunk window of `to`.
 func (n *Node) sendSnapChunks(to NodeID) {
 	pr := n.prs[to]
-	if pr.pendingSnapshot != n.held.Meta.Index {
+	src := n.streamSource()
+	if src == nil || pr.pendingSnapshot != src.Meta.Index {
 		// A newer snapshot replaced the one being sent: send that one.
 		n.startSnapshot(to)
 		return
 	}
-	data, chunk := n.held.Data, uint64(n.cfg.SnapshotChunkBytes)
+	data, chunk := src.Data, uint64(n.cfg.SnapshotChunkBytes)
 	total := uint64(len(data))
 	for pr.snapInflight < maxSnapChunksInflight && !pr.snapAllSent {
 		end := min(pr.snapSent+chunk, total)
-		meta := n.held.Meta
+		meta := src.Meta
 		meta.Conf = membershipOf(meta.Conf).confState() // a copy the message owns
 		n.send(Message{
 			Type: MsgSnap, To: to, Index: meta.Index, LogTerm: meta.Term,
@@ -172,6 +175,9 @@ func (n *Node) installSnapshot(from NodeID, s Snapshot) bool {
 	n.confIndex = meta.Index
 	n.applying = meta.Index
 	n.held = cloneSnapshot(&s)
+	if n.thin {
+		n.held.Data = nil // the state is the application's now; thin mode never sends held
+	}
 	n.pendingSnap = cloneSnapshot(&s)
 	n.emit(Event{Kind: EvSnapshotInstalled, Peer: from, Index: meta.Index})
 	n.emit(Event{Kind: EvCommitted, Index: meta.Index})

@@ -95,7 +95,9 @@ type SnapshotMeta struct {
 // Data is immutable once the snapshot is made: the node, its Readies and
 // the caller share one copy (a snapshot is the whole state machine — tens
 // of megabytes in a real member — and copying it on every hand-over would
-// cost more than taking it). Nobody may write into Data.
+// cost more than taking it). Nobody may write into Data. In thin mode
+// (snapdemand.go) the application's own snapshots carry only a marker in
+// Data, and only the full snapshots it provides on request hold the state.
 type Snapshot struct {
 	Meta SnapshotMeta `cbor:"1,keyasint"`
 	Data []byte       `cbor:"2,keyasint,omitempty"`
