@@ -14,5 +14,5 @@
 //
 // The packages, in dependency order (a package may use those to its left):
 //
-//	raft, backend -> mvcc -> lease -> server -> sim -> scenario
+//	raft, backend -> mvcc -> lease, auth -> server -> sim -> scenario
 package core

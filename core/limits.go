@@ -44,6 +44,10 @@ const (
 	// alarm. etcd: --quota-backend-bytes, 2 GiB.
 	DefaultQuotaBackendBytes = 2 << 30
 
+	// DefaultAuthTokenTTLSeconds is how long a simple auth token lives
+	// after its last use. etcd: --auth-token-ttl, 300 s.
+	DefaultAuthTokenTTLSeconds = 300
+
 	// MaxClusterSize bounds the simulator's cluster.
 	MaxClusterSize = 9
 )
