@@ -53,7 +53,16 @@ type Config struct {
 	// asked for fragmenting (0: core.MaxRequestBytes, as etcd uses
 	// --max-request-bytes).
 	MaxWatchResponseBytes int
+	// MaxTxnOps bounds the compares and the operations of each branch of
+	// a Txn (etcd: --max-txn-ops): 0 means core.MaxTxnOps, NoTxnOpsLimit
+	// turns the count off. A server that admits txns against its own
+	// limit applies what the log holds without counting again, as etcd
+	// does: members with different limits then apply the same log alike.
+	MaxTxnOps int
 }
+
+// NoTxnOpsLimit, as Config.MaxTxnOps, leaves a Txn's operations uncounted.
+const NoTxnOpsLimit = -1
 
 // Store is the revisioned key space. Not safe for concurrent use.
 type Store struct {
@@ -64,12 +73,13 @@ type Store struct {
 	consistentIndex, term uint64
 	lessor                Lessor
 	hub                   *hub
+	maxTxnOps             int // Config.MaxTxnOps, math.MaxInt for no limit
 }
 
 // New opens the store kept in b: a fresh store if b is empty, otherwise the
 // store b holds, its key index rebuilt from bucket "key".
 func New(b backend.Backend, cfg Config) (*Store, error) {
-	s := &Store{b: b, index: newTreeIndex(), currentRev: 1, compactRev: -1, lessor: cfg.Lessor}
+	s := &Store{b: b, index: newTreeIndex(), currentRev: 1, compactRev: -1, lessor: cfg.Lessor, maxTxnOps: txnOpsLimit(cfg.MaxTxnOps)}
 	s.hub = newHub(s, cfg.MaxWatchResponseBytes)
 	tx := b.BeginWrite()
 	for _, name := range []string{keyBucket, metaBucket} {

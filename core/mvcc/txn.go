@@ -21,7 +21,7 @@ import "bytes"
 
 // Txn runs a transaction.
 func (s *Store) Txn(r TxnRequest) (TxnResponse, error) {
-	if err := ValidateTxn(r); err != nil {
+	if err := s.validateTxn(r); err != nil {
 		return TxnResponse{}, err
 	}
 	rtx := s.b.BeginRead()

@@ -8,6 +8,7 @@ package mvcc
 
 import (
 	"bytes"
+	"math"
 
 	"github.com/etcdlab/etcdlab/core"
 )
@@ -41,10 +42,16 @@ func ValidateDeleteRange(r DeleteRangeRequest) error {
 	return nil
 }
 
-// ValidateTxn checks a TxnRequest: the size limit, empty keys at every
-// level, then duplicate writes.
-func ValidateTxn(r TxnRequest) error {
-	if err := checkTxn(r, core.MaxTxnOps); err != nil {
+// ValidateTxn checks a TxnRequest against core.MaxTxnOps: see
+// ValidateTxnWithin.
+func ValidateTxn(r TxnRequest) error { return ValidateTxnWithin(r, core.MaxTxnOps) }
+
+// ValidateTxnWithin checks a TxnRequest: at most maxOps compares and
+// operations per branch (etcd: --max-txn-ops, checked by v3rpc's
+// checkTxnRequest before proposing), empty keys at every level, then
+// duplicate writes.
+func ValidateTxnWithin(r TxnRequest, maxOps int) error {
+	if err := checkTxn(r, maxOps); err != nil {
 		return err
 	}
 	if _, _, err := checkIntervals(r.Success); err != nil {
@@ -52,6 +59,23 @@ func ValidateTxn(r TxnRequest) error {
 	}
 	_, _, err := checkIntervals(r.Failure)
 	return err
+}
+
+// validateTxn checks a txn the store is asked to run, against its own
+// Config.MaxTxnOps.
+func (s *Store) validateTxn(r TxnRequest) error { return ValidateTxnWithin(r, s.maxTxnOps) }
+
+// txnOpsLimit turns Config.MaxTxnOps into the bound checkTxn compares
+// with: the default for 0, no bound (math.MaxInt, which a nested txn's
+// budget never overflows) for NoTxnOpsLimit.
+func txnOpsLimit(maxOps int) int {
+	switch {
+	case maxOps == 0:
+		return core.MaxTxnOps
+	case maxOps < 0:
+		return math.MaxInt
+	}
+	return maxOps
 }
 
 // checkTxn: the largest of len(Compare), len(Success) and len(Failure) must

@@ -12,10 +12,11 @@ import (
 )
 
 // Purge removes all but the newest keep snapshot files and returns the names
-// it removed. keep must be at least 1.
+// it removed. keep 0 or less keeps every file (etcd: --max-snapshots=0 is
+// unlimited).
 func (s *Snapshotter) Purge(keep int) ([]string, error) {
 	if keep < 1 {
-		panic(fmt.Sprintf("snap.Purge: keep must be at least 1, got %d", keep))
+		return nil, nil
 	}
 	ids, err := s.files()
 	if err != nil {

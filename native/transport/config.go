@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"time"
 
@@ -54,6 +55,10 @@ type Config struct {
 	OnRemoved func()
 	// Logger receives connection events; nil means slog.Default().
 	Logger *slog.Logger
+	// Routes are more HTTP routes served on the peer listener besides the
+	// stream upgrade (the daemon's GET /members, as etcd's peer API).
+	// Optional.
+	Routes map[string]http.Handler
 
 	// MaxFrameBytes bounds one encoded message (default MaxFrameBytes).
 	MaxFrameBytes int

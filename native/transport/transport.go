@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"slices"
@@ -98,10 +99,13 @@ func (t *Transport) listen() ([]net.Listener, error) {
 	return ls, nil
 }
 
-// serve runs an HTTP server on l whose only route is the stream upgrade.
+// serve runs an HTTP server on l: the stream upgrade, and Config.Routes.
 func (t *Transport) serve(l net.Listener) {
 	mux := http.NewServeMux()
 	mux.HandleFunc(streamPath, t.serveStream)
+	for _, path := range slices.Sorted(maps.Keys(t.cfg.Routes)) {
+		mux.Handle(path, t.cfg.Routes[path])
+	}
 	srv := &http.Server{
 		Handler:           mux,
 		ReadHeaderTimeout: t.cfg.DialTimeout,

@@ -31,6 +31,11 @@
 //	w.Save(rd.HardState, rd.Entries, rd.MustSync)  // every Ready
 //	w.SaveSnapshot(meta); w.Release(meta.Index)    // after snap.Save
 //
+// Release removes segments that a restart from the snapshot no longer
+// needs, oldest first, while more than Options.MaxFiles remain (etcd:
+// --max-wals, 5); segments still needed are kept whatever their number
+// (release.go).
+//
 // # Crash safety
 //
 // What is synced when:

@@ -14,6 +14,7 @@ package wal
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sync"
@@ -28,6 +29,13 @@ type Options struct {
 	SegmentBytes int64
 	// NoPreallocate turns off reserving SegmentBytes for each new segment.
 	NoPreallocate bool
+	// MaxFiles bounds the segment files Release keeps (etcd: --max-wals):
+	// 0 means DefaultMaxFiles, a negative value keeps every file (etcd's
+	// --max-wals=0, "unlimited"). See release.go.
+	MaxFiles int
+	// Logger receives what Release removes or has to keep (nil: nothing
+	// is logged).
+	Logger *slog.Logger
 }
 
 func (o *Options) withDefaults() Options {
@@ -37,6 +45,12 @@ func (o *Options) withDefaults() Options {
 	}
 	if c.SegmentBytes <= 0 {
 		c.SegmentBytes = SegmentSizeBytes
+	}
+	if c.MaxFiles == 0 {
+		c.MaxFiles = DefaultMaxFiles
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	return c
 }
@@ -181,6 +195,15 @@ func (w *WAL) Close() error {
 	w.lock = nil
 	w.err = ErrClosed
 	return errors.Join(errs...)
+}
+
+// SetOptions changes the options of an open log, for a caller that opened
+// it before it knew them: SegmentBytes applies from the next cut, MaxFiles
+// and Logger from the next Release.
+func (w *WAL) SetOptions(opts *Options) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.opts = opts.withDefaults()
 }
 
 // Dir returns the log's directory.
