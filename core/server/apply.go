@@ -119,8 +119,8 @@ func (m *Member) applyNormal(tx backend.WriteTx, e raft.Entry) (waitKey, Respons
 		m.promoteLessor()
 		return waitKey{}, Response{}, false
 	}
-	env := decodeEnvelope(e)
-	resp, what := m.applyOp(tx, env)
+	env, ae := decodeEntry(e)
+	resp, what := m.applyAuthorized(tx, e.Index, env, ae) // auth_apply.go: permission checks, then applyOp
 	if errors.Is(resp.Err, ErrNoSpace) && !m.alarms.has(AlarmNoSpace) {
 		m.raiseNoSpace() // etcd: "message exceeded backend quota; raising alarm"
 	}

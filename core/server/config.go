@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/etcdlab/etcdlab/core"
+	"github.com/etcdlab/etcdlab/core/auth"
 	"github.com/etcdlab/etcdlab/core/backend"
 	"github.com/etcdlab/etcdlab/core/raft"
 	"github.com/etcdlab/etcdlab/core/rng"
@@ -65,10 +66,26 @@ type Config struct {
 	// SnapshotCatchUpEntries: entries kept in the log behind it.
 	SnapshotCount          uint64
 	SnapshotCatchUpEntries uint64
+	// ThinSnapshots keeps the backend out of those snapshots, as etcd
+	// does: they only mark where the log was compacted, and the leader
+	// encodes a full one when a follower needs it (snapshot.go). Only for
+	// a backend that is durable on its own (the daemon's bbolt).
+	ThinSnapshots bool
 
 	// QuotaBackendBytes raises the NOSPACE alarm (0: 2 GiB; negative: no
 	// quota).
 	QuotaBackendBytes int64
+
+	// MaxRequestBytes bounds one client request as proposed (etcd:
+	// --max-request-bytes; 0: core.MaxRequestBytes); MaxTxnOps bounds the
+	// compares and the operations of each branch of a txn (etcd:
+	// --max-txn-ops; 0: core.MaxTxnOps). Both may be raised above the
+	// defaults as well as lowered. They are checked when a request is
+	// admitted, never when an entry is applied, so that members with
+	// different limits apply the same log alike (etcd checks them in front
+	// of Raft, in v3rpc and in processInternalRaftRequestOnce).
+	MaxRequestBytes int
+	MaxTxnOps       int
 
 	// AutoCompactionMode is "", "periodic" or "revision";
 	// AutoCompactionRetention is etcd's flag value: a duration ("30m", or
@@ -82,6 +99,10 @@ type Config struct {
 	// defaults to 5 minutes.
 	EnableLeaseCheckpoint   bool
 	LeaseCheckpointInterval time.Duration
+
+	// AuthTokenTTL is how long a simple token lives after its last use
+	// (etcd: --auth-token-ttl; 0: 300 s), counted in this member's ticks.
+	AuthTokenTTL time.Duration
 
 	// The persisted Raft state to restart from; all empty for a new member.
 	HardState raft.HardState
@@ -109,6 +130,15 @@ func (c Config) withDefaults() Config {
 	if c.QuotaBackendBytes == 0 {
 		c.QuotaBackendBytes = core.DefaultQuotaBackendBytes
 	}
+	if c.MaxRequestBytes == 0 {
+		c.MaxRequestBytes = core.MaxRequestBytes
+	}
+	if c.MaxTxnOps == 0 {
+		c.MaxTxnOps = core.MaxTxnOps
+	}
+	if c.AuthTokenTTL <= 0 {
+		c.AuthTokenTTL = auth.DefaultTokenTTLSeconds * time.Second
+	}
 	if c.RestoreBackend == nil {
 		c.RestoreBackend = func(data []byte) (backend.Backend, error) {
 			return backend.Restore(bytes.NewReader(data))
@@ -128,6 +158,8 @@ func (c Config) validate() error {
 		return errors.New("server: config: Rand must be a seeded source")
 	case c.TickMillis <= 0:
 		return fmt.Errorf("server: config: TickMillis must be positive, got %d", c.TickMillis)
+	case c.MaxRequestBytes < 0 || c.MaxTxnOps < 0:
+		return fmt.Errorf("server: config: MaxRequestBytes (%d) and MaxTxnOps (%d) must not be negative", c.MaxRequestBytes, c.MaxTxnOps)
 	}
 	if len(c.InitialCluster) > 0 && !containsMember(c.InitialCluster, c.ID) {
 		return fmt.Errorf("server: config: InitialCluster does not list this member (%x)", uint64(c.ID))
@@ -147,6 +179,11 @@ func (c Config) electionTimeout() time.Duration { return time.Duration(c.Electio
 func (c Config) requestTimeoutTicks() uint64 {
 	d := core.RequestTimeoutBaseMillis*time.Millisecond + 2*c.electionTimeout()
 	return uint64((d + c.tick() - 1) / c.tick())
+}
+
+// tokenTTLTicks is AuthTokenTTL in ticks, at least one.
+func (c Config) tokenTTLTicks() uint64 {
+	return max(1, uint64((c.AuthTokenTTL+c.tick()-1)/c.tick()))
 }
 
 // parseRetention reads --auto-compaction-retention for a mode (etcd:

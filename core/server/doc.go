@@ -48,12 +48,20 @@
 //   - snapshot.go: every SnapshotCount applied entries a state snapshot
 //     (the backend stream plus metadata) and Raft log compaction; a
 //     lagging member installs the leader's and reopens from it (state.go).
+//     With Config.ThinSnapshots (the daemon), as etcd: the snapshot is the
+//     metadata alone (a .snap file of ~150 bytes), and the leader encodes
+//     a full one from its backend at its applied index only when a
+//     follower needs it (the picture is in snapshot.go).
 //   - leases.go: grant, revoke, checkpoint applied everywhere; the leader's
 //     lessor counts down, proposes revokes of expired leases, and answers
 //     keep-alives; it is promoted when the leader applies its no-op.
 //   - membership.go: members with etcd's IDs and errors; add, remove and
 //     promote are Raft conf changes carrying the member in their Context.
 //   - watch.go: watch streams on the key space, synced on every tick.
+//   - auth.go, auth_check.go, auth_apply.go, auth_entry.go: the auth store
+//     (core/auth) in the backend; users and roles changed through the log;
+//     requests checked as their token's user at submit, at apply (writes)
+//     and when served (reads); tokens in memory.
 //   - event.go: typed trace events (applied, compacted, snapshot taken,
 //     alarm raised, lease expired, member added ...).
 //
@@ -102,9 +110,29 @@
 //     repeats what the backend stream holds, for readers; installing
 //     reopens everything from the backend, as a restart does, and checks
 //     the consistent index against the snapshot's index.
+//   - Thin snapshots (Config.ThinSnapshots) travel as one Raft snapshot
+//     in chunks, header and backend together; etcd sends the v2 store in
+//     the raft message and the bbolt file after it over its own HTTP
+//     stream (snapshot_merge.go, rafthttp snapshot sender). The simulator
+//     keeps full snapshots for now (its page map shows them). A full
+//     snapshot received from the leader stays full in its .snap file
+//     until newer snapshots purge it; Raft keeps only its metadata.
 //   - Periodic auto-compaction needs a retention of at least 1 s; a
 //     compaction counts as done when proposed and is retried at the next
 //     sample point if it never applies (etcd waits for it synchronously).
 //   - The request timeout counts ticks of this member's clock: 5 s plus two
 //     election timeouts, as etcd's ReqTimeout.
+//   - Auth requests that only read (user get/list, role get/list, auth
+//     status) go through the log, as in etcd; a password lookup and a
+//     permission check (for a watch or a maintenance call) are answered at
+//     once from this member's store.
+//   - The user and auth revision of a request travel in a CBOR-tagged
+//     wrapper around the entry's envelope (auth_entry.go), only while auth
+//     is enabled; etcd puts them into every request's header.
+//   - Entries the member proposes itself (expired lease revokes,
+//     auto-compaction, NOSPACE alarms) are not permission-checked; etcd
+//     runs them with a root token.
+//   - Tokens die when the member restarts or installs a snapshot; etcd
+//     keeps its token table across a snapshot install. A lease keep-alive
+//     needs a user, and WRITE on the lease's keys (or root), as in etcd 3.6.
 package server

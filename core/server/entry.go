@@ -61,14 +61,20 @@ var encoding = func() cbor.EncMode {
 	return em
 }()
 
-// encode returns the bytes of v, refusing more than core.MaxRequestBytes
-// (etcd: "if len(data) > int(s.Cfg.MaxRequestBytes)").
-func encode(v any) ([]byte, error) {
+// encode returns the bytes of v, refusing more than core.MaxRequestBytes:
+// for the member's own entries (conf changes, internal requests).
+func encode(v any) ([]byte, error) { return encodeWithin(v, core.MaxRequestBytes) }
+
+// encodeWithin returns the bytes of v, refusing more than maxBytes: a
+// client's request against Config.MaxRequestBytes (etcd:
+// processInternalRaftRequestOnce, "if len(data) >
+// int(s.Cfg.MaxRequestBytes)", answering ErrRequestTooLarge).
+func encodeWithin(v any, maxBytes int) ([]byte, error) {
 	data, err := encoding.Marshal(v)
 	if err != nil {
 		panic(fmt.Sprintf("server.encode: %v", err)) // plain structs always encode
 	}
-	if len(data) > core.MaxRequestBytes {
+	if len(data) > maxBytes {
 		return nil, ErrRequestTooLarge
 	}
 	return data, nil

@@ -46,6 +46,7 @@ type Member struct {
 	cluster   *cluster
 	alarms    *alarmStore
 	compactor *autoCompactor // nil: auto-compaction off
+	auth      authState      // read from the backend on first use (auth.go)
 
 	// Logical time: ticks since start, and the clock they make.
 	ticks uint64
@@ -114,14 +115,25 @@ func New(cfg Config) (*Member, error) {
 		applied = cfg.Snapshot.Meta.Index
 		m.snapIndex = applied
 	}
+	snap := cfg.Snapshot
+	if cfg.ThinSnapshots {
+		// Raft keeps only the metadata of a full snapshot read from disk.
+		if snap, err = thinned(snap); err != nil {
+			return nil, err
+		}
+		m.cfg.Snapshot = snap
+	}
 	m.node, err = raft.New(raft.Config{
 		ID: cfg.ID, ElectionTicks: cfg.ElectionTicks, HeartbeatTicks: cfg.HeartbeatTicks,
 		Rand: cfg.Rand, DisablePreVote: cfg.DisablePreVote, DisableCheckQuorum: cfg.DisableCheckQuorum,
-		Bootstrap: bootstrap, HardState: cfg.HardState, Snapshot: cfg.Snapshot,
+		Bootstrap: bootstrap, HardState: cfg.HardState, Snapshot: snap,
 		Entries: cfg.Entries, Applied: applied,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
+	}
+	if cfg.ThinSnapshots {
+		m.node.EnableThinSnapshots()
 	}
 	st := m.node.Status()
 	m.role, m.term, m.committed = st.Role, st.HardState.Term, st.HardState.Commit
@@ -130,10 +142,15 @@ func New(cfg Config) (*Member, error) {
 
 // catchUpSnapshot restores the backend from the persisted snapshot when the
 // backend is behind it: the member crashed after persisting a snapshot from
-// the leader and before installing it.
+// the leader and before installing it. A thin snapshot holds no backend:
+// the member committed its backend before taking it, so a backend behind
+// it has lost writes, and nothing here can restore them.
 func (m *Member) catchUpSnapshot(s *raft.Snapshot) error {
 	if s.IsEmpty() || m.applied >= s.Meta.Index {
 		return nil
+	}
+	if IsThinSnapshot(s.Data) {
+		return fmt.Errorf("server: the backend is at consistent index %d, behind the thin snapshot at index %d that was taken after committing it; the backend file was replaced or lost writes: restore the member from a backup (etcdlab snapshot restore) or remove it and add it again", m.applied, s.Meta.Index)
 	}
 	return m.installSnapshot(*s)
 }

@@ -56,6 +56,10 @@ func (m *Member) submitRead(r Request) {
 // execRead runs a read on the local store.
 func (m *Member) execRead(r Request) Response {
 	resp := Response{ID: r.ID}
+	if err := m.authorizeRead(r); err != nil {
+		resp.Err = err
+		return resp
+	}
 	if r.Range != nil {
 		rr, err := m.store.Range(*r.Range)
 		resp.Range, resp.Err = &rr, err

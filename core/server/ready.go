@@ -69,11 +69,15 @@ type Ready struct {
 	RaftEvents []raft.Event
 
 	raft raft.Ready
+	// snapshotWanted: Raft asked for a full snapshot (thin mode); Advance
+	// encodes one and hands it over (snapshot.go provideSnapshot).
+	snapshotWanted bool
 }
 
 // HasReady reports whether Ready would return any work.
 func (m *Member) HasReady() bool {
-	return m.node.HasReady() || len(m.responses) > 0 || len(m.events) > 0 || m.createdSnap != nil
+	return m.node.HasReady() || len(m.responses) > 0 || len(m.events) > 0 || m.createdSnap != nil ||
+		m.node.SnapshotRequested()
 }
 
 // Ready returns the work to do. Call Advance(rd) after carrying it out.
@@ -86,7 +90,7 @@ func (m *Member) Ready() Ready {
 		CreatedSnapshot: m.createdSnap, CompactIndex: m.compactIndex,
 		Messages: rr.Messages, CommittedEntries: rr.CommittedEntries,
 		Responses: m.responses, Events: m.events, RaftEvents: rr.Events,
-		raft: rr,
+		raft: rr, snapshotWanted: m.node.TakeSnapshotRequest(),
 	}
 	m.responses, m.events, m.createdSnap, m.compactIndex = nil, nil, nil, 0
 	return rd
@@ -128,8 +132,10 @@ func (m *Member) observe(rr raft.Ready) {
 
 // Advance applies what rd committed, after the caller persisted and sent
 // it: the leader's snapshot first, then the committed entries in order.
-// Then it serves the reads that became ready and takes a state snapshot
-// if one is due.
+// Then it serves the reads that became ready, takes a state snapshot if
+// one is due and, on a leader in thin mode, encodes the full snapshot a
+// follower waits for (etcd does it in the same place: after applying,
+// from the backend as of the applied index).
 func (m *Member) Advance(rd Ready) {
 	if s := rd.Snapshot; !s.IsEmpty() && s.Meta.Index > m.applied {
 		if err := m.installSnapshot(*s); err != nil {
@@ -140,4 +146,7 @@ func (m *Member) Advance(rd Ready) {
 	m.node.Advance(rd.raft)
 	m.serveReads()
 	m.maybeSnapshot()
+	if rd.snapshotWanted {
+		m.provideSnapshot()
+	}
 }

@@ -17,6 +17,7 @@ package server
 //	         (Serializable)
 //	leader   LeaseKeepAlive LeaseTimeToLive -> the leader's lessor
 //	local    LeaseLeases MemberList -> this member's state, at once
+//	auth     Auth -> through the log, or at once for a password or a check (auth.go)
 
 import (
 	"github.com/etcdlab/etcdlab/core/lease"
@@ -56,6 +57,14 @@ type Request struct {
 	// MemberAttributes is a member publishing its own name and client
 	// URLs after it started (the daemon sends it; clients do not).
 	MemberAttributes *MemberAttributesRequest
+
+	// Auth is a request to the auth store: enable, authenticate, users,
+	// roles (auth.go).
+	Auth *AuthRequest
+	// Token is the simple token the client authenticated with (etcd: gRPC
+	// metadata "token"). While auth is enabled the member checks the
+	// request as the token's user; a request without one has no user.
+	Token string
 }
 
 // ResponseHeader is etcd's: which cluster and member answered, the key
@@ -89,6 +98,8 @@ type Response struct {
 	Alarm *AlarmResponse
 
 	Members *MembersResponse // every member request
+
+	Auth *AuthResponse
 }
 
 // CompactionRequest compacts the key space's history at Revision (etcd:

@@ -30,6 +30,28 @@ package server
 // from the stream (Config.RestoreBackend) and reopens everything from it
 // (state.go) — the key space, the lessor, the membership, the alarms —
 // exactly as on a restart.
+//
+// # Thin snapshots (Config.ThinSnapshots, the daemon)
+//
+// A backend that is durable on its own (bbolt, with the consistent index in
+// it) needs no copy in the log-retention snapshot: etcd's .snap files hold
+// only metadata, and etcd builds a snapshot of the backend only when the
+// leader must send one, from the CURRENT backend, stamped with the leader's
+// applied index and term (etcd: server/etcdserver/snapshot_merge.go,
+// createMergedSnapshotMessage). In thin mode the member does the same:
+//
+//	every SnapshotCount:  CommitBackend; Data = CBOR{format 2, thin, meta}
+//	                      (no stream: a few hundred bytes); compact as above
+//	follower n3 behind the log:
+//	  raft (leader) ──request──> Ready takes it; Advance: CommitBackend,
+//	        Data = header ‖ stream as of applied ──ProvideSnapshot──> raft
+//	  raft streams it to n3, drops it once n3 has it (core/raft snapdemand.go)
+//	n3:   installs it exactly as a full snapshot above
+//
+// The backend is at or past a thin snapshot's index, since TakeSnapshot
+// commits it first; a restart from a thin snapshot reopens the backend and
+// replays the log after it (member.go catchUpSnapshot refuses a backend
+// behind it: nothing could restore it).
 
 import (
 	"bytes"
@@ -53,10 +75,13 @@ type SnapshotMeta struct {
 // snapshotFormat is the layout of Data this member writes.
 const snapshotFormat = 2
 
-// snapshotHeader opens Data; the backend stream follows it.
+// snapshotHeader opens Data; the backend stream follows it, unless Thin.
 type snapshotHeader struct {
 	Format int          `cbor:"0,keyasint"`
 	Meta   SnapshotMeta `cbor:"1,keyasint"`
+	// Thin: no stream follows (Config.ThinSnapshots); the backend already
+	// holds the state.
+	Thin bool `cbor:"3,keyasint,omitempty"` // key 2 is format 1's stream
 }
 
 // snapshotDataV1 is format 1: the stream inside the CBOR map.
@@ -66,17 +91,23 @@ type snapshotDataV1 struct {
 }
 
 // DecodeSnapshot reads the metadata and backend stream of a snapshot's
-// Data (for tools and the visualizer). The stream shares Data's memory.
+// Data (for tools and the visualizer). The stream shares Data's memory; it
+// is nil for a thin snapshot (IsThinSnapshot), which holds no backend.
 func DecodeSnapshot(data []byte) (SnapshotMeta, []byte, error) {
 	var h snapshotHeader
 	rest, err := cbor.UnmarshalFirst(data, &h)
 	if err != nil {
 		return SnapshotMeta{}, nil, fmt.Errorf("server: decode snapshot header: %w", err)
 	}
-	switch h.Format {
-	case snapshotFormat:
+	switch {
+	case h.Format == snapshotFormat && h.Thin:
+		if len(rest) > 0 {
+			return SnapshotMeta{}, nil, fmt.Errorf("server: thin snapshot followed by %d bytes; the snapshot is corrupt", len(rest))
+		}
+		return h.Meta, nil, nil
+	case h.Format == snapshotFormat:
 		return h.Meta, rest, nil
-	case 0: // format 1 has no format field
+	case h.Format == 0: // format 1 has no format field
 		var v1 snapshotDataV1
 		if err := cbor.Unmarshal(data, &v1); err != nil {
 			return SnapshotMeta{}, nil, fmt.Errorf("server: decode snapshot: %w", err)
@@ -102,6 +133,37 @@ func (m *Member) encodeSnapshot() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// IsThinSnapshot reports whether data is a thin snapshot: metadata, no
+// backend. Data that does not decode is not thin.
+func IsThinSnapshot(data []byte) bool {
+	var h snapshotHeader
+	_, err := cbor.UnmarshalFirst(data, &h)
+	return err == nil && h.Format == snapshotFormat && h.Thin
+}
+
+// encodeThinSnapshot returns Data of a thin snapshot: the header alone.
+func encodeThinSnapshot(meta SnapshotMeta) []byte {
+	header, err := encoding.Marshal(snapshotHeader{Format: snapshotFormat, Meta: meta, Thin: true})
+	if err != nil {
+		panic("server.encodeThinSnapshot: " + err.Error())
+	}
+	return header
+}
+
+// thinned returns s as the member keeps it in thin mode: a full snapshot
+// (received from a leader, or written without thin mode) is cut to its
+// header, so that Raft does not hold the backend in memory.
+func thinned(s *raft.Snapshot) (*raft.Snapshot, error) {
+	if s.IsEmpty() || IsThinSnapshot(s.Data) {
+		return s, nil
+	}
+	meta, _, err := DecodeSnapshot(s.Data)
+	if err != nil {
+		return nil, fmt.Errorf("server: snapshot %d: %w", s.Meta.Index, err)
+	}
+	return &raft.Snapshot{Meta: s.Meta, Data: encodeThinSnapshot(meta)}, nil
+}
+
 // maybeSnapshot takes a snapshot when SnapshotCount entries were applied
 // since the last one (etcd: appliedi − snapi > SnapshotCount).
 func (m *Member) maybeSnapshot() {
@@ -120,10 +182,15 @@ func (m *Member) TakeSnapshot() error {
 	if m.applied <= m.snapIndex {
 		return fmt.Errorf("server: nothing applied since the snapshot at %d", m.snapIndex)
 	}
-	m.CommitBackend() // the stream is of the last commit
-	data, err := m.encodeSnapshot()
-	if err != nil {
-		return err
+	m.CommitBackend() // the stream is of the last commit; a thin one needs the backend there
+	var data []byte
+	if m.cfg.ThinSnapshots {
+		data = encodeThinSnapshot(m.snapshotMeta())
+	} else {
+		var err error
+		if data, err = m.encodeSnapshot(); err != nil {
+			return err
+		}
 	}
 	snap, err := m.node.CreateSnapshot(data)
 	if err != nil {
@@ -144,6 +211,27 @@ func (m *Member) TakeSnapshot() error {
 	return nil
 }
 
+// provideSnapshot answers Raft's request for a full snapshot (thin mode,
+// on the leader): the state as of the applied index, encoded as
+// encodeSnapshot does, handed to Raft to stream to the followers that wait
+// (etcd: createMergedSnapshotMessage, from the current backend at the
+// applied index).
+func (m *Member) provideSnapshot() {
+	if m.node.Status().Applied != m.applied {
+		// Raft has not caught up with the backend yet (just after a
+		// restart); it asks again at the next heartbeat answer.
+		return
+	}
+	m.CommitBackend() // the stream is of the last commit: the applied index
+	data, err := m.encodeSnapshot()
+	if err != nil {
+		panic("Member.provideSnapshot: " + err.Error())
+	}
+	if err := m.node.ProvideSnapshot(m.applied, data); err != nil {
+		panic("Member.provideSnapshot: " + err.Error())
+	}
+}
+
 func (m *Member) snapshotMeta() SnapshotMeta {
 	ci, _ := m.store.ConsistentIndex()
 	return SnapshotMeta{
@@ -159,6 +247,9 @@ func (m *Member) installSnapshot(s raft.Snapshot) error {
 	meta, stream, err := DecodeSnapshot(s.Data)
 	if err != nil {
 		return err
+	}
+	if stream == nil {
+		return fmt.Errorf("server: snapshot %d is thin (metadata only) and holds no backend to install; the leader sends full snapshots (Config.ThinSnapshots)", s.Meta.Index)
 	}
 	b, err := m.cfg.RestoreBackend(stream)
 	if err != nil {

@@ -48,7 +48,10 @@ func (m *Member) open(b backend.Backend) error {
 	cl := loadCluster(rtx)
 	alarms := loadAlarms(rtx)
 	rtx.Rollback()
-	store, err := mvcc.New(be, mvcc.Config{Lessor: mvccLessor{lessor}})
+	// Txns were counted against MaxTxnOps when admitted (submit.go); the
+	// store applies what the log holds (etcd checks only in front of Raft).
+	store, err := mvcc.New(be, mvcc.Config{Lessor: mvccLessor{lessor}, MaxTxnOps: mvcc.NoTxnOpsLimit,
+		MaxWatchResponseBytes: m.cfg.MaxRequestBytes})
 	if err != nil {
 		return fmt.Errorf("server: %w", err)
 	}

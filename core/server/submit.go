@@ -10,6 +10,7 @@ package server
 //	   ├─ LeaseKeepAlive / TimeToLive ─> leases.go (the leader's lessor)
 //	   ├─ LeaseLeases / MemberList ────> answered at once from local state
 //	   ├─ MemberAdd/Remove/Promote ────> a Raft conf change (membership checks first)
+//	   ├─ Auth ────────────────────────> auth.go (through the log, or at once)
 //	   └─ every other write ───────────> leader known? apply lag ok? quota ok? encode ≤ MaxRequestBytes?
 //	                                     ──> raft.Propose ──> wait.go
 
@@ -28,7 +29,11 @@ func (m *Member) Submit(r Request) {
 		m.responses = append(m.responses, Response{ID: r.ID, Header: m.header(), Err: ErrDuplicateRequestID})
 		return
 	}
-	if err := validate(r); err != nil {
+	if err := validate(r, m.cfg.MaxTxnOps); err != nil {
+		m.fail(r, err)
+		return
+	}
+	if err := m.authorizeSubmit(r); err != nil {
 		m.fail(r, err)
 		return
 	}
@@ -43,27 +48,30 @@ func (m *Member) Submit(r Request) {
 		m.respond(Response{ID: r.ID, Members: &MembersResponse{Members: m.cluster.list()}})
 	case r.MemberAdd != nil || r.MemberRemove != nil || r.MemberPromote != nil:
 		m.submitConfChange(r)
+	case r.Auth != nil:
+		m.submitAuth(r)
 	default:
 		m.submitWrite(r)
 	}
 }
 
 // validate checks what needs no state: one operation, and the request
-// checks etcd runs before proposing.
-func validate(r Request) error {
+// checks etcd runs before proposing (a txn against --max-txn-ops).
+func validate(r Request, maxTxnOps int) error {
 	ops := 0
 	for _, set := range []bool{
 		r.Range != nil, r.Put != nil, r.DeleteRange != nil, r.Txn != nil, r.Compaction != nil,
 		r.LeaseGrant != nil, r.LeaseRevoke != nil, r.LeaseKeepAlive != nil, r.LeaseTimeToLive != nil,
 		r.LeaseLeases != nil, r.Alarm != nil, r.MemberAdd != nil, r.MemberRemove != nil,
 		r.MemberUpdate != nil, r.MemberPromote != nil, r.MemberList != nil, r.MemberAttributes != nil,
+		r.Auth != nil,
 	} {
 		if set {
 			ops++
 		}
 	}
 	switch {
-	case ops != 1:
+	case ops != 1 || (r.Auth != nil && authOps(r.Auth) != 1):
 		return ErrEmptyRequest
 	case r.Range != nil:
 		return mvcc.ValidateRange(*r.Range)
@@ -72,7 +80,7 @@ func validate(r Request) error {
 	case r.DeleteRange != nil:
 		return mvcc.ValidateDeleteRange(*r.DeleteRange)
 	case r.Txn != nil:
-		return mvcc.ValidateTxn(*r.Txn)
+		return mvcc.ValidateTxnWithin(*r.Txn, maxTxnOps)
 	case r.LeaseGrant != nil && r.LeaseGrant.TTLSeconds > core.MaxLeaseTTLSeconds:
 		return lease.ErrLeaseTTLTooLarge
 	}
@@ -117,9 +125,10 @@ func (m *Member) admitWrite(r Request) error {
 	return m.checkQuota(r)
 }
 
-// propose encodes env and hands it to Raft, then waits.
+// propose encodes env within --max-request-bytes and hands it to Raft,
+// then waits.
 func (m *Member) propose(r Request, env envelope) {
-	data, err := encode(env)
+	data, err := encodeWithin(m.entryData(r, env), m.cfg.MaxRequestBytes)
 	if err == nil {
 		err = m.node.Propose(data)
 	}

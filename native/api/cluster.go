@@ -8,11 +8,14 @@ package api
 
 import (
 	"context"
+	"strconv"
+	"time"
 
 	"github.com/etcdlab/etcdlab/core/raft"
 	"github.com/etcdlab/etcdlab/core/server"
 	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
+	"google.golang.org/grpc/metadata"
 )
 
 type clusterServer struct {
@@ -20,22 +23,49 @@ type clusterServer struct {
 	s *Server
 }
 
-// MemberAdd adds a member. Its ID is etcd's formula without the time
-// (native/daemon doc.go, deviations), so that the new member, started
-// with the same peer URLs and token, knows its own ID.
+// MemberAdd adds a member. Its ID is etcd's: a hash of the peer URLs, the
+// cluster token and the time of the request (etcd: membership.NewMember
+// with time.Now() in v3rpc's MemberAdd), so that the same peer URLs added
+// again after a removal get a new ID. The time is read by the member the
+// client asked and travels with a forwarded call (addedAtKey), so that the
+// ID does not depend on which member proposes the change. The new process
+// learns its ID from a member's GET /members (native/daemon discover.go).
 func (c clusterServer) MemberAdd(ctx context.Context, r *pb.MemberAddRequest) (*pb.MemberAddResponse, error) {
 	if err := checkPeerURLs(r.PeerURLs); err != nil {
 		return nil, err
 	}
-	if resp, ok, err := forwardMember(ctx, c.s, r, pb.ClusterClient.MemberAdd); ok {
+	at := addedAt(ctx, time.Now())
+	if resp, ok, err := forwardMember(outgoingAddedAt(ctx, at), c.s, r, pb.ClusterClient.MemberAdd); ok {
 		return resp, err
 	}
-	resp, err := c.s.do(ctx, server.Request{MemberAdd: &server.MemberAddRequest{PeerURLs: r.PeerURLs, IsLearner: r.IsLearner}})
+	add := &server.MemberAddRequest{PeerURLs: r.PeerURLs, IsLearner: r.IsLearner, AddedAtUnixSeconds: at}
+	resp, err := c.s.do(ctx, server.Request{MemberAdd: add})
 	if err != nil {
 		return nil, err
 	}
 	m := resp.Members
 	return &pb.MemberAddResponse{Header: header(resp.Header), Member: toMember(*m.Member), Members: c.members(m.Members)}, nil
+}
+
+// addedAtKey carries a forwarded member add's time, in Unix seconds.
+const addedAtKey = "etcdlab-member-added-at"
+
+// addedAt is the time of a member add: the one a forwarding member sent,
+// or now on the member the client asked.
+func addedAt(ctx context.Context, now time.Time) int64 {
+	md, _ := metadata.FromIncomingContext(ctx)
+	if vs := md.Get(addedAtKey); len(vs) == 1 && len(md.Get(forwardedKey)) > 0 {
+		if at, err := strconv.ParseInt(vs[0], 10, 64); err == nil && at > 0 {
+			return at
+		}
+	}
+	return now.Unix()
+}
+
+// outgoingAddedAt puts the time of a member add into the metadata of a
+// call that forwards it.
+func outgoingAddedAt(ctx context.Context, at int64) context.Context {
+	return metadata.AppendToOutgoingContext(ctx, addedAtKey, strconv.FormatInt(at, 10))
 }
 
 func (c clusterServer) MemberRemove(ctx context.Context, r *pb.MemberRemoveRequest) (*pb.MemberRemoveResponse, error) {

@@ -2,7 +2,8 @@
 // etcdserverpb) for one native/daemon member, so that etcdctl and the
 // official Go client work against etcdlab unchanged.
 //
-//	client ── gRPC ──> kv.go watch.go lease.go cluster.go maintenance.go
+//	client ── gRPC ──> kv.go watch.go lease.go cluster.go maintenance.go auth.go
+//	                     │ auth_interceptor.go: the token rides along; root-only calls
 //	                     │ convert.go: etcdserverpb <-> core/mvcc, core/server
 //	                     v
 //	                   daemon.Do(ctx, server.Request) ──> the member's loop
@@ -10,14 +11,30 @@
 //	                   errors.go: core error ──> etcd's rpctypes status
 //
 // Every request is one server.Request; the core answers it in a later
-// Ready and the daemon hands the answer back. Errors keep etcd's exact
+// Ready and the daemon hands the answer back. The client's auth token
+// (gRPC metadata "token", sent by clientv3 after Authenticate) goes into
+// the request, and the core checks it (core/server auth_check.go). Errors keep etcd's exact
 // gRPC codes and messages (rpctypes), which is what clients match on.
 //
 // # Deviations from etcd, and why
 //
-//   - Auth, Lock and Election answer codes.Unimplemented with a message
-//     saying so: the core has no auth store yet, and the Lock/Election
-//     helpers live in etcd's server module, not in the API module.
+//   - Lock and Election answer codes.Unimplemented with a message
+//     saying so: the Lock/Election helpers live in etcd's server module,
+//     not in the API module.
+//   - Passwords are hashed with PBKDF2-HMAC-SHA256 (600,000 iterations, a
+//     random 16-byte salt; auth_password.go), not bcrypt, which is not in
+//     Go's standard library. A pre-hashed (bcrypt) HashedPassword in a user
+//     add or password change is refused.
+//   - Authenticate checks the password against this member's store without
+//     waiting for a read index first (etcd 3.5 does one); the Authenticate
+//     entry carries the auth revision checked at and is refused if the
+//     store changed since, and the call starts over, so a stale member
+//     never issues a token for a changed password.
+//   - Defragment, Hash, HashKV and Snapshot need root while auth is on, as
+//     in etcd, but are refused with etcd's "permission denied" status
+//     (etcd 3.4/3.5 return the bare "auth: permission denied", code
+//     Unknown). Status, MoveLeader, Alarm and Compact need no root, as in
+//     etcd.
 //   - Lease keep-alive and time-to-live on a follower are forwarded to the
 //     leader's client URL over gRPC (forward.go); etcd uses the peer HTTP
 //     API. Until the leader has published its client URLs through Raft
@@ -31,7 +48,12 @@
 //     refusal by the leader then reaches the client as a timeout.
 //   - Health and metrics are served on --listen-metrics-urls only, not on
 //     the client URLs (etcd multiplexes HTTP and gRPC on one port).
-//   - --max-request-bytes and --max-txn-ops above the core's limits
-//     (core.MaxRequestBytes, core.MaxTxnOps) do not raise them.
+//   - A forwarded member add carries the time it was asked at in the
+//     call's metadata, so that the leader computes the ID (etcd's formula,
+//     with that time) the member asked would have; etcd computes it on the
+//     member asked and proposes it there.
+//   - --max-request-bytes is capped at daemon.MaxRequestBytesCeiling (a
+//     request must fit one WAL record and one peer message); etcd has no
+//     cap and warns above 10 MiB.
 //   - Status reports version 3.5.0, the etcd API level etcdlab speaks.
 package api

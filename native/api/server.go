@@ -33,10 +33,14 @@ const stopGrace = 2 * time.Second
 
 // Config tunes the gRPC front.
 type Config struct {
-	// MaxRequestBytes: --max-request-bytes (0: core.MaxRequestBytes). The
-	// core refuses requests above core.MaxRequestBytes whatever this says.
+	// MaxRequestBytes: --max-request-bytes (0: core.MaxRequestBytes). gRPC
+	// accepts a message of that size plus grpcOverheadBytes (etcd:
+	// v3rpc/grpc.go); the member's core refuses an encoded request above
+	// the same flag (daemon.Config.MaxRequestBytes) with etcd's "request
+	// is too large".
 	MaxRequestBytes int
-	// MaxTxnOps: --max-txn-ops (0: core.MaxTxnOps), enforced here when lower.
+	// MaxTxnOps: --max-txn-ops (0: core.MaxTxnOps), checked here before a
+	// txn is proposed, as etcd's v3rpc does, and by the core again.
 	MaxTxnOps int
 	// TLS serves https client URLs; nil serves plain http.
 	TLS *tls.Config
@@ -80,6 +84,9 @@ func New(d *daemon.Daemon, cfg Config) *Server {
 	if cfg.MaxRequestBytes == 0 {
 		cfg.MaxRequestBytes = core.MaxRequestBytes
 	}
+	if cfg.MaxTxnOps == 0 {
+		cfg.MaxTxnOps = core.MaxTxnOps
+	}
 	s := &Server{d: d, cfg: cfg, log: d.Logger()}
 	s.fwd = newForwarder(d, cfg.ForwardTLS)
 	opts := []grpc.ServerOption{
@@ -87,7 +94,7 @@ func New(d *daemon.Daemon, cfg Config) *Server {
 		grpc.MaxSendMsgSize(math.MaxInt32),
 		grpc.MaxConcurrentStreams(math.MaxUint32),
 		grpc.UnknownServiceHandler(unknownService),
-		grpc.UnaryInterceptor(unimplementedAuth),
+		grpc.UnaryInterceptor(s.authUnary), grpc.StreamInterceptor(s.authStream), // auth_interceptor.go
 	}
 	policy, params := cfg.keepAlive()
 	opts = append(opts, grpc.KeepaliveEnforcementPolicy(policy), grpc.KeepaliveParams(params))
@@ -100,7 +107,7 @@ func New(d *daemon.Daemon, cfg Config) *Server {
 	pb.RegisterLeaseServer(s.grpc, leaseServer{s: s})
 	pb.RegisterClusterServer(s.grpc, clusterServer{s: s})
 	pb.RegisterMaintenanceServer(s.grpc, maintenanceServer{s: s})
-	pb.RegisterAuthServer(s.grpc, &pb.UnimplementedAuthServer{})
+	pb.RegisterAuthServer(s.grpc, authServer{s: s})
 	return s
 }
 
@@ -156,7 +163,7 @@ func (s *Server) Stop() {
 
 // do runs one request and turns both kinds of failure into etcd's status.
 func (s *Server) do(ctx context.Context, req server.Request) (server.Response, error) {
-	resp, err := s.d.Do(ctx, req)
+	resp, err := s.doAuthed(ctx, req) // auth.go: the client's token rides along
 	if err != nil {
 		return resp, toGRPC(err)
 	}
@@ -180,12 +187,4 @@ func (s *Server) header(rev int64) *pb.ResponseHeader {
 func unknownService(_ any, stream grpc.ServerStream) error {
 	method, _ := grpc.MethodFromServerStream(stream)
 	return status.Errorf(codes.Unimplemented, "etcdlab: %s is not implemented yet (the Lock and Election helper services are not served)", method)
-}
-
-// unimplementedAuth answers every Auth call with a clear message.
-func unimplementedAuth(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
-	if strings.HasPrefix(info.FullMethod, "/etcdserverpb.Auth/") {
-		return nil, status.Errorf(codes.Unimplemented, "etcdlab: authentication is not implemented yet (%s); run without --user", info.FullMethod)
-	}
-	return handler(ctx, req)
 }

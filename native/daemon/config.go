@@ -16,8 +16,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/etcdlab/etcdlab/core"
 	"github.com/etcdlab/etcdlab/core/raft"
 	"github.com/etcdlab/etcdlab/core/server"
+	"github.com/etcdlab/etcdlab/native/snap"
+	"github.com/etcdlab/etcdlab/native/transport"
+	"github.com/etcdlab/etcdlab/native/wal"
 )
 
 // Cluster states (etcd: --initial-cluster-state).
@@ -53,7 +57,28 @@ type Config struct {
 	QuotaBackendBytes       int64
 	AutoCompactionMode      string
 	AutoCompactionRetention string
-	MaxSnapshots            int // snapshot files kept (etcd: --max-snapshots, 5)
+
+	// SnapshotCatchUpEntries: entries kept in the log behind a snapshot
+	// for slow followers (etcd: --experimental-snapshot-catchup-entries;
+	// 0: core.DefaultSnapshotCatchUpEntries).
+	SnapshotCatchUpEntries uint64
+
+	// MaxSnapshots and MaxWALs bound the snapshot files and the WAL
+	// segment files kept (etcd: --max-snapshots, --max-wals): 0 means
+	// etcd's default, 5; KeepAllFiles keeps every file (the flags' 0,
+	// "unlimited": see FilesToKeep). A WAL segment still needed to restart
+	// is kept whatever MaxWALs says (native/wal release.go).
+	MaxSnapshots int
+	MaxWALs      int
+
+	// MaxRequestBytes and MaxTxnOps are etcd's --max-request-bytes and
+	// --max-txn-ops (0: core.MaxRequestBytes, core.MaxTxnOps); they may
+	// raise the limits as well as lower them, up to MaxRequestBytesCeiling.
+	MaxRequestBytes int
+	MaxTxnOps       int
+	// AuthTokenTTL is etcd's --auth-token-ttl: how long a simple auth token
+	// lives after its last use (0: core.DefaultAuthTokenTTLSeconds).
+	AuthTokenTTL time.Duration
 
 	// PeerServerTLS / PeerClientTLS secure the peer transport (nil: plain
 	// http); ClientTLS is used to dial other members' client URLs.
@@ -62,7 +87,34 @@ type Config struct {
 	ClientTLS     *tls.Config
 
 	Logger *slog.Logger
+
+	// walSegmentBytes: tests cut WAL segments smaller than etcd's 64 MB
+	// (0: wal.SegmentSizeBytes).
+	walSegmentBytes int64
 }
+
+// KeepAllFiles, as Config.MaxSnapshots or Config.MaxWALs, keeps every file.
+const KeepAllFiles = -1
+
+// FilesToKeep turns the value of --max-snapshots or --max-wals into the
+// Config field: the flag's 0 ("unlimited") is KeepAllFiles.
+func FilesToKeep(flagValue uint) int {
+	if flagValue == 0 {
+		return KeepAllFiles
+	}
+	return int(flagValue)
+}
+
+// MaxRequestBytesCeiling is the largest --max-request-bytes a member can
+// carry. One request is one raft entry, which must fit one WAL record
+// (wal.MaxEntryDataBytes) and, when it travels alone in an append message,
+// one peer frame (transport.MaxFrameBytes, less room for the message's
+// other fields). etcd has no ceiling; it warns above 10 MiB.
+const MaxRequestBytesCeiling = min(wal.MaxEntryDataBytes, transport.MaxFrameBytes-frameOverheadBytes)
+
+// frameOverheadBytes is what an append message adds around its one entry:
+// term, index, commit and the entry's own fields, rounded up generously.
+const frameOverheadBytes = 64 << 10
 
 // withDefaults fills the zero fields with etcd's defaults.
 func (c Config) withDefaults() Config {
@@ -85,7 +137,16 @@ func (c Config) withDefaults() Config {
 		c.ClusterToken = "etcd-cluster"
 	}
 	if c.MaxSnapshots == 0 {
-		c.MaxSnapshots = 5
+		c.MaxSnapshots = snap.DefaultMaxSnapshots
+	}
+	if c.MaxWALs == 0 {
+		c.MaxWALs = wal.DefaultMaxFiles
+	}
+	if c.MaxRequestBytes == 0 {
+		c.MaxRequestBytes = core.MaxRequestBytes
+	}
+	if c.MaxTxnOps == 0 {
+		c.MaxTxnOps = core.MaxTxnOps
 	}
 	if len(c.AdvertisePeerURLs) == 0 {
 		c.AdvertisePeerURLs = c.ListenPeerURLs
@@ -114,6 +175,9 @@ func (c Config) Validate() error {
 	case c.ElectionTimeout > 50*time.Second:
 		return fmt.Errorf("--election-timeout[%dms] is too long, and should be set less than 50000ms", c.ElectionTimeout.Milliseconds())
 	}
+	if err := c.checkLimits(); err != nil {
+		return err
+	}
 	for _, set := range [][]string{c.ListenPeerURLs, c.AdvertisePeerURLs, c.AdvertiseClientURLs} {
 		if err := checkURLs(set); err != nil {
 			return err
@@ -123,6 +187,24 @@ func (c Config) Validate() error {
 		return nil // a restart: --initial-cluster is ignored, as in etcd
 	}
 	return c.checkInitialCluster()
+}
+
+// checkLimits refuses request limits the member cannot honour.
+func (c Config) checkLimits() error {
+	switch {
+	case c.MaxRequestBytes < 0 || c.MaxRequestBytes > MaxRequestBytesCeiling:
+		return fmt.Errorf("--max-request-bytes=%d is out of range: etcdlab carries requests of at most %d bytes "+
+			"(one request must fit one WAL record and one peer message)", c.MaxRequestBytes, MaxRequestBytesCeiling)
+	case c.MaxTxnOps < 0:
+		return fmt.Errorf("--max-txn-ops=%d must not be negative", c.MaxTxnOps)
+	}
+	return nil
+}
+
+// walOptions are the WAL's options from the flags (--max-wals) and the
+// member's logger.
+func (c Config) walOptions(log *slog.Logger) *wal.Options {
+	return &wal.Options{MaxFiles: c.MaxWALs, SegmentBytes: c.walSegmentBytes, Logger: log}
 }
 
 // checkInitialCluster: this member must be in --initial-cluster with its

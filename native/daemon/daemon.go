@@ -100,6 +100,7 @@ func Start(cfg Config) (*Daemon, error) {
 		d.closeStorage()
 		return nil, err
 	}
+	d.wal.SetOptions(cfg.walOptions(d.log)) // --max-wals (native/wal release.go)
 	if err := d.startTransport(); err != nil {
 		d.closeStorage()
 		return nil, err
@@ -137,7 +138,10 @@ func (d *Daemon) coreConfig(id raft.NodeID) server.Config {
 		BatchApply: true, // one bbolt commit per Ready (core/server batch.go)
 		Rand:       rng.New(uint64(time.Now().UnixNano()) ^ uint64(id)),
 		TickMillis: tickMillis, ElectionTicks: electionTicks, HeartbeatTicks: 1,
-		SnapshotCount: d.cfg.SnapshotCount, QuotaBackendBytes: d.cfg.QuotaBackendBytes,
+		SnapshotCount: d.cfg.SnapshotCount, SnapshotCatchUpEntries: d.cfg.SnapshotCatchUpEntries,
+		ThinSnapshots:     true, // .snap files hold metadata; the leader encodes full ones on demand (core/server snapshot.go)
+		QuotaBackendBytes: d.cfg.QuotaBackendBytes,
+		MaxRequestBytes:   d.cfg.MaxRequestBytes, MaxTxnOps: d.cfg.MaxTxnOps, AuthTokenTTL: d.cfg.AuthTokenTTL,
 		AutoCompactionMode: d.cfg.AutoCompactionMode, AutoCompactionRetention: d.cfg.AutoCompactionRetention,
 	}
 }
@@ -161,19 +165,19 @@ func (d *Daemon) bootstrap() error {
 	return err
 }
 
-// join starts an empty member that `member add` announced: it learns the
-// cluster ID from a peer (discover.go) and everything else from the leader.
+// join starts an empty member that `member add` announced: it learns its
+// ID, the cluster ID and the other members from a running member
+// (discover.go), and everything else from the leader.
 func (d *Daemon) join() error {
-	d.id = d.cfg.selfID()
-	cid, err := discoverClusterID(d.cfg, d.id)
+	found, err := discover(d.cfg)
 	if err != nil {
 		return err
 	}
-	d.clusterID = cid
+	d.id, d.clusterID = found.selfID(), found.clusterID
 	if err := d.newMember(d.coreConfig(d.id)); err != nil {
 		return err
 	}
-	d.addPeers(d.cfg.initialMembers())
+	d.addPeers(found.others())
 	d.wal, err = d.createWAL(walMetadata{MemberID: uint64(d.id), ClusterID: d.clusterID})
 	return err
 }
@@ -244,6 +248,7 @@ func (d *Daemon) startTransport() error {
 		ServerTLS: d.cfg.PeerServerTLS, ClientTLS: d.cfg.PeerClientTLS,
 		Handler: d.receive, OnUnreachable: d.reportUnreachable, Logger: d.log,
 		OnRemoved: func() { d.removedByPeer.Store(true) },
+		Routes:    d.peerRoutes(),
 	})
 	if err != nil {
 		return err

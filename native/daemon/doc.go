@@ -44,16 +44,15 @@
 //     holds them and proposes again until it does; a restart with unchanged
 //     flags proposes nothing. Until then `member list` shows the member as
 //     unstarted (no name, no client URLs), as etcd does.
-//   - A member added at runtime gets etcd's ID formula without the time
-//     (native/api MemberAdd), so the joining process computes its own ID
-//     from its peer URLs and token; etcd asks the cluster instead over the
-//     peer HTTP API, which our transport does not serve. So re-adding the
-//     same peer URLs after a removal is refused ("ID removed"): use another
-//     port.
-//   - A joining member learns the cluster ID from the header of a refused
-//     stream request (discover.go) instead of etcd's GET /members.
-//   - --max-wals is accepted but WAL files are released by snapshot index
-//     (wal.Release), not counted.
+//   - The peer listener serves the Raft streams and GET /members (etcd's
+//     peer API; peerapi.go), nothing else of etcd's peer HTTP API. A
+//     joining member reads /members to learn its ID (which has the time of
+//     its `member add` in it, as etcd's) and the cluster ID (discover.go).
+//   - --max-wals is applied when a snapshot releases the WAL behind it
+//     (wal.Release), not by etcd's purge loop every 30 s.
+//   - --max-request-bytes is capped at MaxRequestBytesCeiling (one request
+//     must fit one WAL record and one peer message); etcd only warns above
+//     10 MiB.
 //   - A watch stream opened before this member installed a snapshot from
 //     the leader ends with Unavailable; clients watch again.
 //   - A storage error stops the member (Err says why) where etcd panics.

@@ -2,19 +2,23 @@ package daemon
 
 // Writing the snapshots this member takes, off the loop. Every
 // --snapshot-count applied entries the member takes a snapshot (core/server
-// snapshot.go); its file holds the whole backend, tens of megabytes, and
-// writing and fsyncing it on the loop stopped the member for as long —
-// every member at once, since they all reach the count at the same index.
-// etcd takes the disk off that path too (its raftNode saves the snapshot
-// from an apply goroutine while raft goes on). Here a goroutine writes the
-// file while the loop serves, and the loop finishes the job when it is done:
+// snapshot.go). The daemon runs the core with thin snapshots, so the file
+// holds only metadata, as etcd's .snap files do (the backend is durable in
+// bbolt on its own, and the leader encodes a full snapshot only when a
+// follower needs one); a full snapshot received from a leader, though, is
+// the whole backend. Either way the write and its fsyncs stay off the loop
+// — every member reaches the count at the same index, and a loop stopped on
+// the disk stops the cluster. etcd takes the disk off that path too (its
+// raftNode saves from an apply goroutine while raft goes on). A goroutine
+// writes the file while the loop serves, and the loop finishes the job when
+// it is done:
 //
 //	loop:   Ready{CreatedSnapshot S, CompactIndex C} ──> writer: snap.Save(S)
 //	        ... the loop goes on: proposals, fsyncs, applies ...        │ .tmp, fsync,
 //	loop:   <-snapDone  <─────────────────────────────────────────────  │ rename, fsync dir
 //	        wal.SaveSnapshot(S.Meta)   the marker: "S exists"
 //	        snaps.Purge                old files go (keeping --max-snapshots)
-//	        wal.Release(C)             WAL segments before C go
+//	        wal.Release(C)             WAL segments before C go (keeping --max-wals)
 //
 // Crash safety is the order above: a restart loads the newest snapshot
 // whose marker is in the WAL (snap.LoadNewestAvailable), so until the

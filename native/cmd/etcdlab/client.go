@@ -13,9 +13,9 @@ package main
 // (client_args.go moves the flags after the verb).
 
 import (
-	"bufio"
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -63,7 +63,8 @@ func clientCommands(rt *clientRuntime) []*cobra.Command {
 		newWatchCommand(rt), newCompactionCommand(rt), newLeaseCommand(rt),
 		newMemberCommand(rt), newEndpointCommand(rt), newDefragCommand(rt),
 		newAlarmCommand(rt), newSnapshotCommand(rt), newMoveLeaderCommand(rt),
-		newVersionCommand(rt),
+		newVersionCommand(rt), newLockCommand(rt), newElectCommand(rt),
+		newUserCommand(rt), newRoleCommand(rt), newAuthCommand(rt),
 	}
 	for _, c := range cmds {
 		addGlobalFlags(c.PersistentFlags())
@@ -301,8 +302,10 @@ func (s *session) tlsConfig() (*tls.Config, error) {
 	return cfg, nil
 }
 
-// credentials reads --user name[:password] and --password; a user without
-// a password is asked for one on stdin.
+// credentials reads --user name[:password] and --password (with
+// --password, all of --user is the name, as in etcdctl). A user without a
+// password is asked for one on the terminal (client_auth.go); without a
+// terminal that is an error.
 func (s *session) credentials() (user, password string, err error) {
 	user, _ = s.fs.GetString("user")
 	password, _ = s.fs.GetString("password")
@@ -313,12 +316,14 @@ func (s *session) credentials() (user, password string, err error) {
 		return name, pass, nil
 	}
 	if s.password == "" {
-		fmt.Fprint(s.cmd.ErrOrStderr(), "Password: ")
-		line, rerr := bufio.NewReader(s.cmd.InOrStdin()).ReadString('\n')
-		if rerr != nil && line == "" {
-			return "", "", ctl.Exitf(ctl.ExitError, "no password for user %q: give --password or --user %s:PASSWORD", user, user)
+		asked, err := s.askPassword("Password: ")
+		if errors.Is(err, errNoTerminal) {
+			return "", "", ctl.Exitf(ctl.ExitError, "no password for user %q, and stdin is not a terminal to ask on: give --user %s:PASSWORD or --password PASSWORD", user, user)
 		}
-		s.password = strings.TrimRight(line, "\r\n")
+		if err != nil {
+			return "", "", ctl.Exitf(ctl.ExitError, "reading the password of %q: %v", user, err)
+		}
+		s.password = asked
 	}
 	return user, s.password, nil
 }

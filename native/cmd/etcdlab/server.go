@@ -42,6 +42,8 @@ type serverFlags struct {
 	compactionMode, compactionRetention      string
 	maxRequestBytes, maxTxnOps               uint
 	maxSnapshots, maxWALs                    uint
+	authToken                                string
+	authTokenTTLSeconds                      uint
 	grpcKeepAliveMinTime                     time.Duration
 	grpcKeepAliveInterval                    time.Duration
 	grpcKeepAliveTimeout                     time.Duration
@@ -90,6 +92,8 @@ func newServerCommand() *cobra.Command {
 	fs.DurationVar(&f.grpcKeepAliveTimeout, "grpc-keepalive-timeout", 20*time.Second, "How long the server waits for a ping's answer before closing the connection (0: the default).")
 	fs.UintVar(&f.maxSnapshots, "max-snapshots", 5, "Maximum number of snapshot files to retain (0 is unlimited).")
 	fs.UintVar(&f.maxWALs, "max-wals", 5, "Maximum number of wal files to retain (0 is unlimited).")
+	fs.StringVar(&f.authToken, "auth-token", "simple", "Specify auth token specific options (etcdlab supports 'simple').")
+	fs.UintVar(&f.authTokenTTLSeconds, "auth-token-ttl", core.DefaultAuthTokenTTLSeconds, "The lifetime in seconds of the auth token.")
 	fs.StringVar(&f.logger, "logger", "zap", "Currently only supports 'zap' for structured logging.")
 	fs.StringVar(&f.logLevel, "log-level", "info", "Configures log level. Only supports debug, info, warn, error, panic, or fatal.")
 	fs.StringVar(&f.listenMetricsURLs, "listen-metrics-urls", "", "List of URLs to listen on for the metrics and health endpoints.")
@@ -184,6 +188,12 @@ func (f *serverFlags) configs(fs *pflag.FlagSet, logger *slog.Logger) (daemon.Co
 	if f.logger != "zap" {
 		return daemon.Config{}, api.Config{}, fmt.Errorf("--logger=%q is not supported; only 'zap' (etcdlab logs structured lines with log/slog)", f.logger)
 	}
+	if f.authToken != "simple" {
+		return daemon.Config{}, api.Config{}, fmt.Errorf("--auth-token=%q is not supported; etcdlab issues etcd's 'simple' tokens only (JWT tokens are not implemented)", f.authToken)
+	}
+	if f.authTokenTTLSeconds == 0 {
+		return daemon.Config{}, api.Config{}, fmt.Errorf("--auth-token-ttl must be at least 1 second")
+	}
 	initial := f.initialCluster
 	if !fs.Changed("initial-cluster") && f.name != "default" {
 		initial = f.name + "=" + f.initialAdvertisePeerURLs // etcd: InitialClusterFromName
@@ -201,7 +211,9 @@ func (f *serverFlags) configs(fs *pflag.FlagSet, logger *slog.Logger) (daemon.Co
 		ElectionTimeout:   time.Duration(f.electionMillis) * time.Millisecond,
 		SnapshotCount:     f.snapshotCount, QuotaBackendBytes: f.quotaBackendBytes,
 		AutoCompactionMode: f.compactionMode, AutoCompactionRetention: f.compactionRetention,
-		MaxSnapshots: int(f.maxSnapshots), Logger: logger,
+		MaxSnapshots: daemon.FilesToKeep(f.maxSnapshots), MaxWALs: daemon.FilesToKeep(f.maxWALs),
+		MaxRequestBytes: int(f.maxRequestBytes), MaxTxnOps: int(f.maxTxnOps), Logger: logger,
+		AuthTokenTTL: time.Duration(f.authTokenTTLSeconds) * time.Second,
 	}
 	if err := cfg.Validate(); err != nil {
 		return cfg, api.Config{}, err
