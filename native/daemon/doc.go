@@ -32,6 +32,11 @@
 // leader). Stop stops accepting, lets the loop finish its Ready, then
 // closes the transport, the WAL and the backend.
 //
+// Restore (restore.go, `etcdlab snapshot restore`) builds the data dir of
+// a member of a NEW cluster from a snapshot file — of etcdlab, or of real
+// etcd v3.4 to v3.6, whose protobuf records native/etcdimport converts —
+// which Start then opens as a restart.
+//
 // The consistent index in bbolt makes re-applying idempotent: after a
 // crash the WAL replays entries the backend may already hold, and the
 // member skips them (core/server apply.go).

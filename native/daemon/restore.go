@@ -18,6 +18,17 @@ package daemon
 //	                  state {term 1, commit N}, the marker of snapshot N
 //	member/snap/*.snap
 //
+// A snapshot of real etcd (v3.4 to v3.6) is accepted too: etcd's backend
+// has the same buckets and revision keys but protobuf values, so after the
+// hash check the file is recognised (native/etcdimport Detect) and
+// converted, record by record, into a fresh etcdlab backend:
+//
+//	snapshot.db ──verify──► member/snap/db.snapshot ──Detect──┬─ etcdlab: renamed to db
+//	                                                          └─ etcd:    Convert ──► db
+//	                                                                     (staged copy removed)
+//
+// A file that is neither is refused with what was found in it.
+//
 // The result is exactly what a member of a brand-new cluster has on disk
 // after its first Ready, so `etcdlab server` simply restarts from it. Every
 // member of the new cluster is restored from the same file with its own
@@ -38,10 +49,12 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/etcdlab/etcdlab/core/backend"
 	"github.com/etcdlab/etcdlab/core/raft"
 	"github.com/etcdlab/etcdlab/core/rng"
 	"github.com/etcdlab/etcdlab/core/server"
 	"github.com/etcdlab/etcdlab/native/bolt"
+	"github.com/etcdlab/etcdlab/native/etcdimport"
 	"github.com/etcdlab/etcdlab/native/snap"
 )
 
@@ -61,6 +74,9 @@ type RestoreResult struct {
 	MemberID, ClusterID uint64
 	Revision            int64
 	Index               uint64 // the raft snapshot's index: the member count
+	// Converted is what was converted from a snapshot of real etcd; nil
+	// for a snapshot of etcdlab.
+	Converted *etcdimport.Report
 }
 
 // snapshotPageAlign: a bbolt file is a whole number of pages, so a file
@@ -148,8 +164,9 @@ func buildRestoredDir(cfg RestoreConfig, l layout, db []byte) (RestoreResult, er
 	if err := os.MkdirAll(l.snapDir(), 0o700); err != nil {
 		return RestoreResult{}, err
 	}
-	if err := bolt.Restore(l.dbPath(), bytes.NewReader(db)); err != nil {
-		return RestoreResult{}, fmt.Errorf("the snapshot is not a sound bbolt database: %w", err)
+	converted, err := writeRestoredBackend(l, db)
+	if err != nil {
+		return RestoreResult{}, err
 	}
 	be, err := bolt.Open(l.dbPath(), nil)
 	if err != nil {
@@ -168,7 +185,54 @@ func buildRestoredDir(cfg RestoreConfig, l layout, db []byte) (RestoreResult, er
 	if err := boot.write(l); err != nil {
 		return RestoreResult{}, err
 	}
+	boot.result.Converted = converted
 	return boot.result, nil
+}
+
+// writeRestoredBackend puts the snapshot's database at l.dbPath(): as it
+// is if etcdlab wrote it, converted if etcd did. It returns what was
+// converted (nil for an etcdlab snapshot).
+func writeRestoredBackend(l layout, db []byte) (*etcdimport.Report, error) {
+	staged := l.dbPath() + ".snapshot"
+	if err := bolt.Restore(staged, bytes.NewReader(db)); err != nil {
+		return nil, fmt.Errorf("the snapshot is not a sound bbolt database: %w", err)
+	}
+	defer os.Remove(staged)
+	src, err := bolt.Open(staged, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	tx := src.BeginRead()
+	defer tx.Rollback()
+	found, err := etcdimport.Detect(tx)
+	if err != nil {
+		return nil, fmt.Errorf("cannot restore this snapshot: %w", err)
+	}
+	if found.Kind == etcdimport.Etcdlab {
+		tx.Rollback()
+		if err := src.Close(); err != nil {
+			return nil, err
+		}
+		return nil, os.Rename(staged, l.dbPath())
+	}
+	return convertEtcd(tx, l.dbPath())
+}
+
+// convertEtcd converts the etcd backend tx reads into a new backend at path.
+func convertEtcd(tx backend.ReadTx, path string) (*etcdimport.Report, error) {
+	dst, err := bolt.Open(path, nil)
+	if err != nil {
+		return nil, err
+	}
+	report, err := etcdimport.Convert(tx, dst)
+	if cerr := dst.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cannot restore this snapshot of etcd: %w", err)
+	}
+	return &report, nil
 }
 
 // wipeIdentity deletes the old membership, cluster ID and consistent index.
@@ -240,14 +304,14 @@ func bootstrapOffline(c Config, be *bolt.Backend) (*offlineBoot, error) {
 }
 
 // newOfflineMember opens the core on the restored backend. The core
-// panics on a key space it cannot decode — an impossible state for a
-// member, but here the bytes come from a file the user handed in (a
-// snapshot of real etcd, whose values are protobuf): that is an operating
-// error, reported as such.
+// panics on a record it cannot decode — an impossible state for a member,
+// but here the bytes come from a file the user handed in (Detect looks at
+// the first record only; a damaged one further on is found here): that is
+// an operating error, reported as such.
 func newOfflineMember(sc server.Config) (m *server.Member, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("the snapshot's key space is not in etcdlab's format (etcdlab restores snapshots of etcdlab members, not of etcd): %v", r)
+			err = fmt.Errorf("the snapshot's backend is not in etcdlab's format, or is damaged: %v", r)
 		}
 	}()
 	return server.New(sc)

@@ -10,6 +10,10 @@ package main
 //
 // save checks that trailer before it renames the download into place;
 // status reads the database; restore writes a new member's data dir from it.
+// status and restore take a snapshot of real etcd as well: status reads
+// only what both programs share (bucket names, revision keys), so it gives
+// etcdctl's numbers for either; restore converts etcd's records
+// (native/etcdimport).
 
 import (
 	"bytes"
@@ -94,7 +98,16 @@ func snapshotRestore(s *session, args []string) error {
 	if err != nil {
 		return ctl.WithCode(ctl.ExitError, err)
 	}
-	fmt.Fprintf(s.cmd.ErrOrStderr(), "restored snapshot %s into %s: member %x of new cluster %x, revision %d\n",
+	stderr := s.cmd.ErrOrStderr()
+	if c := res.Converted; c != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", args[0], c)
+		if c.AuthWasEnabled {
+			fmt.Fprintln(stderr, "auth was enabled in etcd and is restored disabled: etcdlab cannot check etcd's bcrypt password hashes; give root and every user a new password (etcdlab user passwd NAME), then run etcdlab auth enable")
+		} else if c.Users > 0 {
+			fmt.Fprintln(stderr, "users keep etcd's bcrypt password hashes, which etcdlab cannot check: give each a new password (etcdlab user passwd NAME) before they log in")
+		}
+	}
+	fmt.Fprintf(stderr, "restored snapshot %s into %s: member %x of new cluster %x, revision %d\n",
 		args[0], dataDir, res.MemberID, res.ClusterID, res.Revision)
 	return nil
 }
