@@ -1,14 +1,18 @@
 package api
 
-// Server is the gRPC front of one member: etcd's v3 services on the
-// client URLs, each call turned into daemon requests.
+// Server is the client front of one member: etcd's v3 services on the
+// client URLs, each call turned into daemon requests. gRPC and HTTP (the
+// JSON gateway, /version, /health, /metrics) share each client listener
+// (mux.go, http.go).
 
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"log/slog"
 	"math"
 	"net"
+	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -16,10 +20,10 @@ import (
 	"github.com/etcdlab/etcdlab/core"
 	"github.com/etcdlab/etcdlab/core/server"
 	"github.com/etcdlab/etcdlab/native/daemon"
+	"github.com/etcdlab/etcdlab/native/lockelect"
 	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/keepalive"
 	"google.golang.org/grpc/status"
 )
@@ -42,7 +46,8 @@ type Config struct {
 	// MaxTxnOps: --max-txn-ops (0: core.MaxTxnOps), checked here before a
 	// txn is proposed, as etcd's v3rpc does, and by the core again.
 	MaxTxnOps int
-	// TLS serves https client URLs; nil serves plain http.
+	// TLS serves https client URLs; nil serves plain http. The client
+	// mux terminates it for gRPC and HTTP alike (mux.go).
 	TLS *tls.Config
 	// ForwardTLS dials other members' https client URLs (lease forwarding).
 	ForwardTLS *tls.Config
@@ -67,16 +72,21 @@ func (cfg Config) keepAlive() (keepalive.EnforcementPolicy, keepalive.ServerPara
 		keepalive.ServerParameters{Time: orDefault(cfg.KeepAliveInterval, 2*time.Hour), Timeout: orDefault(cfg.KeepAliveTimeout, 20*time.Second)}
 }
 
-// Server serves etcd's gRPC API for one daemon.
+// Server serves etcd's gRPC API and its HTTP side for one daemon.
 type Server struct {
-	d    *daemon.Daemon
-	cfg  Config
-	log  *slog.Logger
-	grpc *grpc.Server
-	fwd  *forwarder
+	d          *daemon.Daemon
+	cfg        Config
+	log        *slog.Logger
+	grpc       *grpc.Server
+	http       *http.Server // http.go
+	httpCancel context.CancelFunc
+	fwd        *forwarder
+	// stopLockelect closes the Lock/Election services' client to this
+	// member, whose lease keep-alive stream would hold up GracefulStop.
+	stopLockelect func()
 
-	mu        sync.Mutex
-	listeners []net.Listener
+	mu    sync.Mutex
+	muxes []*clientMux
 }
 
 // New builds the gRPC server and registers the services.
@@ -98,21 +108,21 @@ func New(d *daemon.Daemon, cfg Config) *Server {
 	}
 	policy, params := cfg.keepAlive()
 	opts = append(opts, grpc.KeepaliveEnforcementPolicy(policy), grpc.KeepaliveParams(params))
-	if cfg.TLS != nil {
-		opts = append(opts, grpc.Creds(credentials.NewTLS(cfg.TLS)))
-	}
-	s.grpc = grpc.NewServer(opts...)
+	s.grpc = grpc.NewServer(opts...) // no credentials: the mux terminates TLS
+	s.newHTTPServer()
 	pb.RegisterKVServer(s.grpc, kvServer{s: s})
 	pb.RegisterWatchServer(s.grpc, watchServer{s: s})
 	pb.RegisterLeaseServer(s.grpc, leaseServer{s: s})
 	pb.RegisterClusterServer(s.grpc, clusterServer{s: s})
 	pb.RegisterMaintenanceServer(s.grpc, maintenanceServer{s: s})
 	pb.RegisterAuthServer(s.grpc, authServer{s: s})
+	s.stopLockelect = lockelect.Register(s.grpc, d, cfg.ForwardTLS) // v3lockpb.Lock, v3electionpb.Election
 	return s
 }
 
-// Listen opens the client URLs (host:port of each) and serves them in the
-// background. It returns the addresses in use (port 0 resolved).
+// Listen opens the client URLs (host:port of each) and serves gRPC and
+// HTTP on each in the background (mux.go). It returns the addresses in
+// use (port 0 resolved).
 func (s *Server) Listen(urls []string) ([]string, error) {
 	var addrs []string
 	for _, u := range urls {
@@ -126,15 +136,17 @@ func (s *Server) Listen(urls []string) ([]string, error) {
 			s.closeListeners()
 			return nil, err
 		}
+		m := newClientMux(l, s.cfg.TLS, s.log)
 		s.mu.Lock()
-		s.listeners = append(s.listeners, l)
+		s.muxes = append(s.muxes, m)
 		s.mu.Unlock()
 		addrs = append(addrs, l.Addr().String())
 		go func() {
-			if err := s.grpc.Serve(l); err != nil && err != grpc.ErrServerStopped {
+			if err := s.grpc.Serve(m.grpcConns); err != nil && err != grpc.ErrServerStopped && !errors.Is(err, net.ErrClosed) {
 				s.log.Error("client listener failed", "address", l.Addr().String(), "error", err)
 			}
 		}()
+		go s.serveHTTP(m.httpConns)
 		s.log.Info("serving client requests", "address", l.Addr().String(), "tls", s.cfg.TLS != nil)
 	}
 	return addrs, nil
@@ -142,15 +154,19 @@ func (s *Server) Listen(urls []string) ([]string, error) {
 
 func (s *Server) closeListeners() {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, l := range s.listeners {
-		l.Close()
+	muxes := s.muxes
+	s.muxes = nil
+	s.mu.Unlock()
+	for _, m := range muxes {
+		m.Close()
 	}
-	s.listeners = nil
 }
 
 // Stop stops accepting calls and lets running ones finish for a moment.
 func (s *Server) Stop() {
+	s.stopLockelect()
+	s.closeListeners()
+	s.stopHTTP()
 	done := make(chan struct{})
 	go func() { s.grpc.GracefulStop(); close(done) }()
 	select {
@@ -183,8 +199,8 @@ func (s *Server) header(rev int64) *pb.ResponseHeader {
 	return &pb.ResponseHeader{ClusterId: l.ClusterID, MemberId: l.ID, Revision: rev, RaftTerm: l.Term}
 }
 
-// unknownService answers services etcdlab does not serve yet.
+// unknownService answers services etcdlab does not serve.
 func unknownService(_ any, stream grpc.ServerStream) error {
 	method, _ := grpc.MethodFromServerStream(stream)
-	return status.Errorf(codes.Unimplemented, "etcdlab: %s is not implemented yet (the Lock and Election helper services are not served)", method)
+	return status.Errorf(codes.Unimplemented, "etcdlab: %s is not implemented", method)
 }

@@ -83,6 +83,22 @@ func (d *Daemon) MetricsHandler() http.Handler {
 	return promhttp.HandlerFor(d.metrics.registry, promhttp.HandlerOpts{})
 }
 
+// HealthHandler answers /health as etcd 3.5 does (etcd:
+// etcdserver/api/etcdhttp/metrics.go): with a leader, 200 and
+// {"health":"true","reason":""}; without one, 503 and
+// {"health":"false","reason":"RAFT NO LEADER"}. The client URLs serve it
+// (native/api http.go), and the metrics URLs may.
+func (d *Daemon) HealthHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if d.Live().Lead == raft.None {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			w.Write([]byte(`{"health":"false","reason":"RAFT NO LEADER"}` + "\n"))
+			return
+		}
+		w.Write([]byte(`{"health":"true","reason":""}` + "\n"))
+	})
+}
+
 // observeReady counts what one Ready shows; on the loop goroutine.
 func (m *metrics) observeReady(rd server.Ready) {
 	if rd.Lead != raft.None && rd.Lead != m.lastLead {

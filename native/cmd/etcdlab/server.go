@@ -25,7 +25,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/etcdlab/etcdlab/core"
-	"github.com/etcdlab/etcdlab/core/raft"
 	"github.com/etcdlab/etcdlab/native/api"
 	"github.com/etcdlab/etcdlab/native/daemon"
 )
@@ -339,20 +338,13 @@ func newServerLogger(f *serverFlags) (*slog.Logger, error) {
 	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level})), nil
 }
 
-// serveMetrics serves /health and /metrics on --listen-metrics-urls (etcd
-// serves them there and on the client URLs; etcdlab on the metrics URLs
-// only). The metrics carry etcd's names (native/daemon/metrics.go).
+// serveMetrics serves /health and /metrics on --listen-metrics-urls (as
+// etcd, which serves them on the client URLs too: native/api http.go). The
+// metrics carry etcd's names (native/daemon/metrics.go).
 func serveMetrics(d *daemon.Daemon, urls []string, logger *slog.Logger) func() {
 	var servers []*http.Server
 	mux := http.NewServeMux()
-	mux.HandleFunc("/health", func(w http.ResponseWriter, r *http.Request) {
-		if d.Live().Lead == raft.None {
-			w.WriteHeader(http.StatusServiceUnavailable)
-			fmt.Fprintln(w, `{"health":"false","reason":"RAFT NO LEADER"}`)
-			return
-		}
-		fmt.Fprintln(w, `{"health":"true","reason":""}`)
-	})
+	mux.Handle("/health", d.HealthHandler())
 	mux.Handle("/metrics", d.MetricsHandler())
 	for _, u := range urls {
 		host := u[strings.Index(u, "://")+3:]
