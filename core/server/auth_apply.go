@@ -100,7 +100,7 @@ func (m *Member) checkTxn(s *auth.Store, info *auth.Info, t mvcc.TxnRequest) err
 			case op.Range != nil:
 				err = s.IsRangePermitted(info, op.Range.Key, op.Range.RangeEnd)
 			case op.Put != nil:
-				err = s.IsPutPermitted(info, op.Put.Key)
+				err = m.checkPut(s, info, *op.Put) // prev-kv and lease too (etcd 3.4 checks only the key here)
 			case op.DeleteRange != nil:
 				err = checkDelete(s, info, *op.DeleteRange)
 			case op.Txn != nil:
