@@ -20,6 +20,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"time"
 )
 
@@ -55,7 +56,19 @@ func (s *Server) httpRoutes() http.Handler {
 	mux.HandleFunc("POST /v3/", func(w http.ResponseWriter, _ *http.Request) {
 		http.Error(w, "Not Found", http.StatusNotFound) // grpc-gateway's text
 	})
+	if s.cfg.EnablePprof {
+		servePprof(mux)
+	}
 	return mux
+}
+
+// servePprof serves Go's runtime profiles where etcd's --enable-pprof does.
+func servePprof(mux *http.ServeMux) {
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 }
 
 // serveVersion reports the server and cluster versions; etcdlab's are

@@ -57,6 +57,9 @@ type Config struct {
 	// connection) and --grpc-keepalive-timeout (how long it waits for the
 	// answer); zero means etcd's defaults, 5s, 2h and 20s.
 	KeepAliveMinTime, KeepAliveInterval, KeepAliveTimeout time.Duration
+	// EnablePprof serves Go's runtime profiles under /debug/pprof/ on the
+	// client URLs (etcd: --enable-pprof).
+	EnablePprof bool
 }
 
 // keepAlive is the gRPC keepalive policy, with etcd's defaults for zero

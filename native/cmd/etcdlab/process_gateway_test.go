@@ -192,6 +192,10 @@ func TestProcessGateway(t *testing.T) {
 		require.JSONEq(t, `{"etcdserver":"3.5.0","etcdcluster":"3.5.0"}`, httpGet(t, ms[0].client+"/version"))
 		require.JSONEq(t, `{"health":"true","reason":""}`, httpGet(t, ms[1].client+"/health"))
 		require.Contains(t, httpGet(t, ms[2].client+"/metrics"), "etcd_server_has_leader 1")
+		resp, err := http.Get(ms[0].client + "/debug/pprof/")
+		require.NoError(t, err)
+		resp.Body.Close()
+		require.Equal(t, http.StatusNotFound, resp.StatusCode, "profiles only with --enable-pprof")
 		out := mustCtl(t, endpoints(ms...), "endpoint", "health")
 		require.Equal(t, 3, strings.Count(out, "is healthy"), out)
 	})
@@ -220,7 +224,8 @@ func TestProcessGatewayMatchesEtcd(t *testing.T) {
 	}
 	etcd := newTestServer(t)
 	etcd.start(t) // skips without /usr/bin/etcd
-	lab := startCluster(t, t.TempDir(), "proc-gateway-cmp", 1)[0]
+	lab := startCluster(t, t.TempDir(), "proc-gateway-cmp", 1, "--enable-pprof")[0]
+	require.Contains(t, httpGet(t, lab.client+"/debug/pprof/"), "goroutine", "--enable-pprof serves Go's profiles")
 	requireEtcdctlBinary(t)
 	eventually(t, procReadyTimeout, "etcdlab lists its client URL", func() bool { return listsClientURLs(t, lab.host(), lab) })
 	c := &http.Client{}

@@ -42,6 +42,7 @@ type serverFlags struct {
 	maxRequestBytes, maxTxnOps               uint
 	maxSnapshots, maxWALs                    uint
 	authToken                                string
+	enablePprof                              bool
 	authTokenTTLSeconds                      uint
 	grpcKeepAliveMinTime                     time.Duration
 	grpcKeepAliveInterval                    time.Duration
@@ -93,6 +94,7 @@ func newServerCommand() *cobra.Command {
 	fs.UintVar(&f.maxWALs, "max-wals", 5, "Maximum number of wal files to retain (0 is unlimited).")
 	fs.StringVar(&f.authToken, "auth-token", "simple", "Specify auth token specific options (etcdlab supports 'simple').")
 	fs.UintVar(&f.authTokenTTLSeconds, "auth-token-ttl", core.DefaultAuthTokenTTLSeconds, "The lifetime in seconds of the auth token.")
+	fs.BoolVar(&f.enablePprof, "enable-pprof", false, "Enable runtime profiling data via HTTP server. Address is at client URL + \"/debug/pprof/\"")
 	fs.StringVar(&f.logger, "logger", "zap", "Currently only supports 'zap' for structured logging.")
 	fs.StringVar(&f.logLevel, "log-level", "info", "Configures log level. Only supports debug, info, warn, error, panic, or fatal.")
 	fs.StringVar(&f.listenMetricsURLs, "listen-metrics-urls", "", "List of URLs to listen on for the metrics and health endpoints.")
@@ -220,7 +222,7 @@ func (f *serverFlags) configs(fs *pflag.FlagSet, logger *slog.Logger) (daemon.Co
 	acfg := api.Config{
 		MaxRequestBytes: int(f.maxRequestBytes), MaxTxnOps: int(f.maxTxnOps),
 		KeepAliveMinTime: f.grpcKeepAliveMinTime, KeepAliveInterval: f.grpcKeepAliveInterval,
-		KeepAliveTimeout: f.grpcKeepAliveTimeout,
+		KeepAliveTimeout: f.grpcKeepAliveTimeout, EnablePprof: f.enablePprof,
 	}
 	if err := f.tlsConfigs(&cfg, &acfg); err != nil {
 		return cfg, acfg, err
