@@ -216,3 +216,15 @@ func mustCommit(tx backend.WriteTx) {
 		panic("mvcc: backend commit failed: " + err.Error())
 	}
 }
+
+// ResetConsistentIndex deletes the consistent index and its term from tx,
+// so that the backend's next owner records its own (a snapshot restore:
+// core/server WipeIdentity).
+func ResetConsistentIndex(tx backend.WriteTx) error {
+	for _, k := range [][]byte{consistentIndexKey, termKey} {
+		if err := tx.Delete(metaBucket, k); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -40,6 +40,7 @@ import (
 
 	"github.com/etcdlab/etcdlab/core/backend"
 	"github.com/etcdlab/etcdlab/core/raft"
+	"github.com/etcdlab/etcdlab/core/server"
 )
 
 // Backup is a snapshot file as `etcdctl snapshot save` writes it: the
@@ -58,18 +59,8 @@ type Backup struct {
 	TotalSize int64
 }
 
-// Buckets and keys of a member's identity that a restore wipes: the
-// membership (core/server/membership.go) and the consistent index with its
-// term (core/mvcc/store.go), as native/daemon/restore.go does.
-var (
-	restoreWipedBuckets = []string{"members", "members_removed", "cluster"}
-	restoreWipedMeta    = [][]byte{[]byte("consistent_index"), []byte("term")}
-)
-
-const (
-	restoreMetaBucket = "meta"
-	restoreKeyBucket  = "key"
-)
+// restoreKeyBucket is mvcc's bucket of revisions, counted by Status.
+const restoreKeyBucket = "key"
 
 // SaveSnapshot returns member id's backend as a snapshot file.
 func (c *Cluster) SaveSnapshot(id raft.NodeID) (*Backup, error) {
@@ -211,24 +202,9 @@ func restoredBackend(db []byte) (backend.Backend, error) {
 		return nil, fmt.Errorf("the snapshot is not a sound backend: %w", err)
 	}
 	tx := be.BeginWrite()
-	for _, bucket := range restoreWipedBuckets {
-		var keys [][]byte
-		tx.ForEach(bucket, func(k, _ []byte) error {
-			keys = append(keys, bytes.Clone(k))
-			return nil
-		})
-		for _, k := range keys {
-			if err := tx.Delete(bucket, k); err != nil {
-				tx.Rollback()
-				return nil, fmt.Errorf("wiping bucket %q: %w", bucket, err)
-			}
-		}
-	}
-	for _, k := range restoreWipedMeta {
-		if err := tx.Delete(restoreMetaBucket, k); err != nil {
-			tx.Rollback()
-			return nil, fmt.Errorf("resetting the consistent index: %w", err)
-		}
+	if err := server.WipeIdentity(tx); err != nil {
+		tx.Rollback()
+		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, err

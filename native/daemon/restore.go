@@ -84,14 +84,6 @@ type RestoreResult struct {
 // hasHash := (size % 512) == sha256.Size).
 const snapshotPageAlign = 512
 
-// Buckets and keys of the old cluster's identity that a restore wipes
-// (core/server/membership.go, core/mvcc/store.go).
-var (
-	restoreWipedBuckets = []string{"members", "members_removed", "cluster"}
-	restoreMetaBucket   = "meta"
-	restoreWipedMeta    = [][]byte{[]byte("consistent_index"), []byte("term")}
-)
-
 // Restore builds cfg.DataDir from a snapshot file. The data dir must not
 // exist; it is assembled beside it and renamed into place at the end, so a
 // failed restore leaves nothing behind.
@@ -238,24 +230,9 @@ func convertEtcd(tx backend.ReadTx, path string) (*etcdimport.Report, error) {
 // wipeIdentity deletes the old membership, cluster ID and consistent index.
 func wipeIdentity(be *bolt.Backend) error {
 	tx := be.BeginWrite()
-	for _, bucket := range restoreWipedBuckets {
-		var keys [][]byte
-		tx.ForEach(bucket, func(k, _ []byte) error {
-			keys = append(keys, bytes.Clone(k))
-			return nil
-		})
-		for _, k := range keys {
-			if err := tx.Delete(bucket, k); err != nil {
-				tx.Rollback()
-				return fmt.Errorf("wiping bucket %q: %w", bucket, err)
-			}
-		}
-	}
-	for _, k := range restoreWipedMeta {
-		if err := tx.Delete(restoreMetaBucket, k); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("resetting the consistent index: %w", err)
-		}
+	if err := server.WipeIdentity(tx); err != nil {
+		tx.Rollback()
+		return err
 	}
 	return tx.Commit()
 }

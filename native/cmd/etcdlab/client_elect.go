@@ -22,6 +22,7 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.etcd.io/etcd/client/v3/concurrency"
 
 	"github.com/etcdlab/etcdlab/native/ctl"
@@ -50,20 +51,28 @@ func newElectCommand(rt *clientRuntime) *cobra.Command {
 	return cmd
 }
 
+// election opens a session (a lease kept alive) and the election name on it.
+func election(s *session, name string) (*clientv3.Client, *concurrency.Session, *concurrency.Election, error) {
+	c, err := s.client()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	sess, err := concurrency.NewSession(c)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return c, sess, concurrency.NewElection(sess, name), nil
+}
+
 // observe prints the leader's key and value each time the leadership
 // changes, until SIGINT/SIGTERM.
 func observe(s *session, name string) error {
 	ctx, stop := signal.NotifyContext(s.ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	c, err := s.client()
+	_, _, e, err := election(s, name)
 	if err != nil {
 		return err
 	}
-	sess, err := concurrency.NewSession(c)
-	if err != nil {
-		return err
-	}
-	e := concurrency.NewElection(sess, name)
 	for resp := range e.Observe(ctx) {
 		if err := s.printer.Get(&resp); err != nil {
 			return err
@@ -81,15 +90,10 @@ func observe(s *session, name string) error {
 func campaign(s *session, name, proposal string) error {
 	ctx, stop := signal.NotifyContext(s.ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	c, err := s.client()
+	c, sess, e, err := election(s, name)
 	if err != nil {
 		return err
 	}
-	sess, err := concurrency.NewSession(c)
-	if err != nil {
-		return err
-	}
-	e := concurrency.NewElection(sess, name)
 	if err := e.Campaign(ctx, proposal); err != nil {
 		return err
 	}
