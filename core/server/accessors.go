@@ -25,3 +25,6 @@ func (m *Member) Removed() bool {
 	_, listed := m.cluster.get(m.id)
 	return !listed && m.cluster.id != 0
 }
+
+// ActiveAlarms are the raised alarms, by member then type.
+func (m *Member) ActiveAlarms() []AlarmMember { return m.alarms.get(AlarmNone) }

@@ -48,6 +48,7 @@ type Live struct {
 	Term          uint64
 	Revision      int64
 	Applied       uint64
+	Alarms        []server.AlarmMember // raised alarms (nil: none)
 }
 
 func (d *Daemon) run() {
@@ -189,7 +190,7 @@ func (d *Daemon) publishLive() {
 	m := d.member
 	d.live.Store(&Live{
 		ID: uint64(d.id), ClusterID: d.clusterID, Role: m.Role(), Lead: m.Lead(), Term: m.Term(),
-		Revision: m.Store().Rev(), Applied: m.AppliedIndex(),
+		Revision: m.Store().Rev(), Applied: m.AppliedIndex(), Alarms: m.ActiveAlarms(),
 	})
 }
 

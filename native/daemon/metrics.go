@@ -26,6 +26,7 @@ package daemon
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -84,15 +85,24 @@ func (d *Daemon) MetricsHandler() http.Handler {
 }
 
 // HealthHandler answers /health as etcd 3.5 does (etcd:
-// etcdserver/api/etcdhttp/metrics.go): with a leader, 200 and
-// {"health":"true","reason":""}; without one, 503 and
-// {"health":"false","reason":"RAFT NO LEADER"}. The client URLs serve it
-// (native/api http.go), and the metrics URLs may.
+// etcdserver/api/etcdhttp/metrics.go checkHealth): a raised alarm first
+// (503, {"health":"false","reason":"ALARM NOSPACE"}), then no leader (503,
+// "RAFT NO LEADER"), else 200 and {"health":"true","reason":""}. The
+// client URLs serve it (native/api http.go), and the metrics URLs.
 func (d *Daemon) HealthHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if d.Live().Lead == raft.None {
+		live := d.Live()
+		reason := ""
+		switch {
+		case len(live.Alarms) > 0:
+			reason = "ALARM " + live.Alarms[0].Alarm.String()
+		case live.Lead == raft.None:
+			reason = "RAFT NO LEADER"
+		}
+		w.Header().Set("Content-Type", "application/json")
+		if reason != "" {
 			w.WriteHeader(http.StatusServiceUnavailable)
-			w.Write([]byte(`{"health":"false","reason":"RAFT NO LEADER"}` + "\n"))
+			fmt.Fprintf(w, `{"health":"false","reason":%q}`+"\n", reason)
 			return
 		}
 		w.Write([]byte(`{"health":"true","reason":""}` + "\n"))

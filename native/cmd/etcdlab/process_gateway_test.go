@@ -198,6 +198,29 @@ func TestProcessGateway(t *testing.T) {
 		require.Equal(t, http.StatusNotFound, resp.StatusCode, "profiles only with --enable-pprof")
 		out := mustCtl(t, endpoints(ms...), "endpoint", "health")
 		require.Equal(t, 3, strings.Count(out, "is healthy"), out)
+
+		// A raised alarm makes /health say so, as etcd 3.5's does.
+		id := obj(t, gatewayJSON(t, c, gw(0, "/v3/maintenance/status"), ``), "header")["member_id"]
+		alarm := func(action string) {
+			gatewayJSON(t, c, gw(0, "/v3/maintenance/alarm"), fmt.Sprintf(`{"action":%q,"memberID":%q,"alarm":"NOSPACE"}`, action, id))
+		}
+		health := func() (int, string) {
+			resp, err := http.Get(ms[1].client + "/health")
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			body, _ := io.ReadAll(resp.Body)
+			return resp.StatusCode, strings.TrimSpace(string(body))
+		}
+		alarm("ACTIVATE")
+		eventually(t, procReadyTimeout, "/health reporting the alarm", func() bool {
+			code, body := health()
+			return code == http.StatusServiceUnavailable && body == `{"health":"false","reason":"ALARM NOSPACE"}`
+		})
+		alarm("DEACTIVATE")
+		eventually(t, procReadyTimeout, "/health healthy again", func() bool {
+			code, body := health()
+			return code == http.StatusOK && body == `{"health":"true","reason":""}`
+		})
 	})
 
 	t.Run("auth token from the Authorization header", func(t *testing.T) {
