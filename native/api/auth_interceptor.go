@@ -39,6 +39,9 @@ const watchMethod = "/etcdserverpb.Watch/Watch"
 
 // authUnary is the unary interceptor.
 func (s *Server) authUnary(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+	if err := s.learnerRefusesUnary(req); err != nil { // learner.go
+		return nil, err
+	}
 	ctx = passTokenOn(ctx)
 	if adminMethods[info.FullMethod] {
 		if err := s.checkAuth(ctx, server.AuthCheckRequest{Admin: true}); err != nil {
@@ -50,6 +53,9 @@ func (s *Server) authUnary(ctx context.Context, req any, info *grpc.UnaryServerI
 
 // authStream is the stream interceptor.
 func (s *Server) authStream(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
+	if err := s.learnerRefusesStream(info.FullMethod); err != nil { // learner.go
+		return err
+	}
 	ctx := passTokenOn(ss.Context())
 	if adminMethods[info.FullMethod] {
 		if err := s.checkAuth(ctx, server.AuthCheckRequest{Admin: true}); err != nil {

@@ -81,14 +81,29 @@ func TestProcessLearnerAddPromoteRemove(t *testing.T) {
 	require.Contains(t, out, "can only promote a learner member which is in sync with leader")
 
 	n4.start(t, initial[1], "existing", "proc-learner")
+	// A learner serves serializable reads and Status, and refuses the rest
+	// as etcd does (native/api learner.go).
+	eventually(t, procReadyTimeout, "the learner serving k19 (serializable)", func() bool {
+		out, err := etcdctl(t, n4.host(), "get", "k19", "--consistency=s", "--print-value-only")
+		return err == nil && strings.TrimSpace(out) == "v"
+	})
+	mustCtl(t, n4.host(), "endpoint", "status")
+	for _, args := range [][]string{{"put", "x", "y"}, {"get", "k19"}} {
+		out, err := etcdctl(t, n4.host(), args...)
+		require.Error(t, err, "a learner must refuse %v", args)
+		require.Contains(t, out, "etcdserver: rpc not supported for learner", args)
+	}
 	eventually(t, procReadyTimeout, "the caught-up learner promoted; n4 output:\n"+n4.p.out.String(), func() bool {
 		_, err := etcdctl(t, leaderEndpoint(t, ms), "member", "promote", id[1])
 		return err == nil
 	})
 	list := mustCtl(t, eps, "member", "list")
 	require.Regexp(t, `(?m)^`+id[1]+`, .*, false$`, list, "n4 must be a voter now")
-	value, _ := getJSON(t, n4.host(), "k19")
-	require.Equal(t, "v", value)
+	// n4 serves linearizable reads once it has applied its own promotion.
+	eventually(t, procReadyTimeout, "n4 serving a linearizable read as a voter", func() bool {
+		out, err := etcdctl(t, n4.host(), "get", "k19", "--print-value-only")
+		return err == nil && strings.TrimSpace(out) == "v"
+	})
 
 	mustCtl(t, eps, "member", "remove", id[1])
 	require.NotContains(t, mustCtl(t, eps, "member", "list"), id[1])
