@@ -19,6 +19,7 @@ package bolt
 import (
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/etcdlab/etcdlab/core/backend"
 	bbolt "go.etcd.io/bbolt"
@@ -38,6 +39,11 @@ type Backend struct {
 	readers map[*bbolt.DB]int // open read transactions per generation; an old generation is closed when it reaches 0
 	writer  *writeTx          // the open write transaction, or nil
 	closed  bool
+
+	// size is Size as of the last commit, kept here because the core asks
+	// for it on every request and every applied entry (the quota check):
+	// a bbolt read transaction each time cost ~1.5 % of a busy leader's CPU.
+	size atomic.Int64
 }
 
 // BeginRead starts a read transaction on the last commit. It panics if the
@@ -75,9 +81,13 @@ func (b *Backend) BeginWrite() backend.WriteTx {
 // Size is the file's high-water mark in bytes: the pages bbolt has ever
 // allocated, as of the last commit (etcd: backend.Size = Tx.Size). The file
 // on disk may be longer: bbolt grows it ahead in chunks.
-func (b *Backend) Size() int64 {
+func (b *Backend) Size() int64 { return b.size.Load() }
+
+// highWater reads db's Size from its last commit: at open, after each
+// commit and after Defrag (the only times it changes).
+func highWater(db *bbolt.DB) int64 {
 	var size int64
-	b.view(func(tx *bbolt.Tx) { size = tx.Size() })
+	_ = db.View(func(tx *bbolt.Tx) error { size = tx.Size(); return nil })
 	return size
 }
 

@@ -54,6 +54,7 @@ func (b *Backend) Defrag() error {
 		return fmt.Errorf("bolt: defrag: reopening %s after the swap: %w; the backend is closed, restart the member", b.path, err)
 	}
 	b.db = db
+	b.size.Store(highWater(db))
 	b.retire(old)
 	return nil
 }

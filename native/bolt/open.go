@@ -78,7 +78,9 @@ func Open(path string, opts *Options) (*Backend, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Backend{path: path, opts: bopts, db: db, readers: map[*bbolt.DB]int{}}, nil
+	b := &Backend{path: path, opts: bopts, db: db, readers: map[*bbolt.DB]int{}}
+	b.size.Store(highWater(db))
+	return b, nil
 }
 
 // openFile checks and opens one bbolt file.

@@ -117,6 +117,7 @@ func (w *writeTx) Commit() error {
 	if err := w.tx.Commit(); err != nil {
 		return fmt.Errorf("bolt: commit to %s failed, the writes are rolled back (is the disk full or failing?): %w", w.b.path, err)
 	}
+	w.b.size.Store(highWater(w.db))
 	return nil
 }
 
