@@ -89,6 +89,12 @@ func truncate(s string, width, size float64) string {
 		return s
 	}
 	r := []rune(s)
+	// textWidth grows by the same amount per rune (geometry.go), so no
+	// more runes than this can fit: cut there before trimming one by one
+	// (a 200 KB value otherwise costs a quadratic loop in every frame).
+	if n := int(width/textWidth("m", size)) + 2; len(r) > n {
+		r = r[:n]
+	}
 	for len(r) > 1 && textWidth(string(r)+"…", size) > width {
 		r = r[:len(r)-1]
 	}

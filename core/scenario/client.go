@@ -81,7 +81,7 @@ func runDelete(r *Runner, cmd *Command) error {
 // await runs the simulation until req is answered (unless async) and keeps
 // it as the last request for `expect result` / `expect error`.
 func (r *Runner) await(req *sim.Request, async bool) error {
-	r.lastReq, r.lastErr = req, nil
+	r.lastReq, r.lastErr, r.lastAsync = req, nil, async
 	if async {
 		r.printf("issued r%d", req.ID)
 		return nil

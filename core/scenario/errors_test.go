@@ -96,3 +96,17 @@ func TestShowTraceCount(t *testing.T) {
 		t.Fatalf("show trace 3 printed %d lines, want the command and 3 records:\n%s", lines, out[i:j])
 	}
 }
+
+// `expect error` reads the answer of a request issued async (the page's
+// command box issues every client command so) once it has arrived; a later
+// operating command that succeeds does not hide it, a new request does.
+func TestErrorOfAnAsyncRequest(t *testing.T) {
+	src := "cluster 3 etcd seed=3\nrun until leader\nput foo a\nput foo b\nput foo c\ncompact 3\nrun 100ms\n" +
+		"get foo --rev 2 async\nexpect error = none\nrun 100ms\n" +
+		"expect error = etcdserver: mvcc: required revision has been compacted\n" +
+		"get foo async\nrun 100ms\nexpect error = none\nexpect value = c\n"
+	out, err := scenario.Run("a.scn", []byte(src))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+}

@@ -376,10 +376,16 @@ func (r *Runner) describeNodes(st sim.State, f string) string {
 func (r *Runner) lastOutcome(what string) string {
 	switch what {
 	case "error":
-		if r.lastErr == nil {
-			return "none"
+		if r.lastErr != nil {
+			return r.lastErr.Error()
 		}
-		return r.lastErr.Error()
+		if req := r.lastReq; r.lastAsync && req != nil && req.Done && req.Err != nil {
+			if req.Etcd != nil {
+				return sim.EtcdError(req.Err) // as await reports it
+			}
+			return req.Err.Error()
+		}
+		return "none"
 	case "value":
 		if r.lastReq == nil || !r.lastReq.Done || r.lastReq.Err != nil || !r.lastReq.Found || r.lastReq.Op != sim.OpGet {
 			return "none"

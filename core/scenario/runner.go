@@ -32,6 +32,9 @@ type Runner struct {
 
 	lastReq *sim.Request
 	lastErr error
+	// lastAsync: lastReq was issued without waiting (`--async`, the page's
+	// command box); its error is read from the request once answered.
+	lastAsync bool
 	// grants are the `lease grant` requests of etcd mode, in order: Ln
 	// names the lease the n-th one granted.
 	grants []*sim.Request

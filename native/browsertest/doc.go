@@ -9,6 +9,13 @@
 // load to the first frame. The measurements are logged (go test -v), never
 // asserted: they depend on the machine.
 //
+// lessons_walk_test.go walks EVERY step of every lesson in lessons.json:
+// the step loads without an error (page, app, console), each task is not
+// done on arrival and is done after its solution is typed into the command
+// box and the cluster stepped, and each question answers every choice with
+// its feedback. The playground, link and debugger tests cover the other
+// pages.
+//
 // The test skips, saying why, when Chromium or site/dist is missing. `make
 // test` builds site/dist first and CI (.ci/run) installs Chromium, so there
 // it always runs. ETCDLAB_CHROMIUM overrides the browser's path,

@@ -131,8 +131,12 @@
   function checkTask() {
     const s = lesson && lesson.steps[current];
     if (!app || !s || !s.task || taskDone || page.loading) return;
+    // A condition that cannot be evaluated yet is not done: it may name the
+    // member the task itself adds (n4 before `member add n4`). Every
+    // condition is proven to hold after the task's solution (`go test
+    // ./lessons/`), so the errors are kept for the curious, not shown.
     const r = app.checkAll(s.task.done);
-    if (r.errors.length) $("task-status").textContent = "Cannot check: " + r.errors[0];
+    page.taskErrors = r.errors;
     if (!r.done) return;
     taskDone = true;
     page.taskDone = true;
