@@ -4,7 +4,9 @@ package server
 // etcdserver/v3_server.go). Its state is core/auth's Store, kept in the
 // member's backend; its requests are AuthRequest, one operation set:
 //
-//	Password, Check          answered at once from this member's store
+//	Password                 a linearizable read (ReadIndex), as etcd's
+//	                         Authenticate waits for one
+//	Check                    answered at once from this member's store
 //	Authenticate             through the log: every member records the token
 //	every other operation    through the log, applied on every member
 //	                         (auth_apply.go); while auth is enabled only
@@ -179,6 +181,14 @@ func (m *Member) authStore() *auth.Store {
 	return s
 }
 
+// passwordOf answers a Password request from this member's store.
+func (m *Member) passwordOf(r Request) Response {
+	pw, rev, err := m.authStore().Password(r.Auth.Password.Name)
+	resp := result(Response{Auth: &AuthResponse{Password: pw, AuthRevision: rev}}, err)
+	resp.ID = r.ID
+	return resp
+}
+
 // AuthEnabled reports whether authentication is on (for status and tests).
 func (m *Member) AuthEnabled() bool { return m.authStore().Enabled() }
 
@@ -187,10 +197,11 @@ func (m *Member) AuthEnabled() bool { return m.authStore().Enabled() }
 func (m *Member) submitAuth(r Request) {
 	switch a := r.Auth; {
 	case a.Password != nil:
-		pw, rev, err := m.authStore().Password(a.Password.Name)
-		resp := result(Response{Auth: &AuthResponse{Password: pw, AuthRevision: rev}}, err)
-		resp.ID = r.ID
-		m.respond(resp)
+		// As etcd's Authenticate (linearizableReadNotify first): a member
+		// behind the log may not know the user, or that auth is enabled.
+		r.Serializable = false
+		m.submitRead(r) // read.go; execRead answers with passwordOf
+
 	case a.Check != nil:
 		m.respond(m.authCheck(r))
 	default:

@@ -237,3 +237,25 @@ func TestAuthAnswersAtOnceCarryTheRequestID(t *testing.T) {
 	}
 	wantErr(t, "an unknown user logs in", c.do(0, authReq(AuthRequest{Password: &PasswordRequest{Name: "mallory"}})), auth.ErrAuthFailed)
 }
+
+// Reading a user's stored password (the first half of Authenticate) is a
+// linearizable read, as etcd's Authenticate waits for one: a member that
+// has not applied the user's creation yet must not answer "not found" —
+// nor "auth not enabled" after an enable it has not applied.
+func TestAuthPasswordReadIsLinearizable(t *testing.T) {
+	c := newCluster(t, 3, 37, nil)
+	l := c.leader()
+	f := (l + 1) % 3
+	c.setupAuth(l)
+	root := c.mustLogin(l, "root", "rootpw")
+	c.isolate(f)
+	c.mustDo(l, as(root, authReq(AuthRequest{UserAdd: &UserAddRequest{Name: "bob", Password: testPassword("bobpw")}})))
+	c.heal()
+	if _, _, err := c.nodes[f].m.authStore().Password("bob"); err == nil {
+		t.Fatalf("%s applied bob while cut off; the test needs it behind (seed %d)", c.nodes[f].info.Name, c.seed)
+	}
+	got := c.do(f, authReq(AuthRequest{Password: &PasswordRequest{Name: "bob"}}))
+	if got.Err != nil || !bytes.Equal(got.Auth.Password.Hash, []byte("bobpw")) {
+		t.Fatalf("password of bob on the member that was behind: %+v, %v (seed %d)", got.Auth, got.Err, c.seed)
+	}
+}
