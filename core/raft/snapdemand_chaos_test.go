@@ -121,33 +121,6 @@ func runChaosThinCrashes(t *testing.T, seed uint64) {
 		checkInstalled()
 	}
 	ck.check(nw)
-	l := nw.leader()
-	if l == None {
-		t.Fatalf("seed %d: no leader after healing", seed)
-	}
-	if err := nw.nodes[l].Propose([]byte("final")); err != nil {
-		t.Fatalf("seed %d: final proposal: %v", seed, err)
-	}
-	for range 5 {
-		nw.tick()
-		answer(1, 0)
-	}
-	for _, id := range nw.status(l).Conf.Voters {
-		if c := nw.status(id).HardState.Commit; c != nw.status(l).HardState.Commit {
-			t.Fatalf("seed %d: n%d commit %d, leader n%d commit %d", seed, id, c, l, nw.status(l).HardState.Commit)
-		}
-	}
-	ck.check(nw)
-	for _, m := range nw.sent {
-		if m.Type == MsgSnap && m.SnapOffset == 0 && !bytes.HasPrefix(m.SnapChunk, []byte("full state")) {
-			t.Fatalf("seed %d: n%d sent n%d a thin snapshot: %q", seed, m.From, m.To, m.SnapChunk)
-		}
-	}
-	installs := 0
-	for _, e := range nw.events {
-		if e.Kind == EvSnapshotInstalled {
-			installs++
-		}
-	}
+	l, installs := finishChaosThin(t, nw, ck, seed, func() { nw.tick(); answer(1, 0) })
 	t.Logf("seed %d: installs=%d provisions=%d commit=%d", seed, installs, count, nw.status(l).HardState.Commit)
 }

@@ -22,9 +22,8 @@ package server
 // Raft keeps that buffer without copying it (raft.Snapshot): a real
 // backend is tens of megabytes, and each copy of it is time the member does
 // not serve (etcd avoids the copy altogether by keeping the backend out of
-// its .snap files; see native/daemon/snapshot.go for how the daemon keeps
-// the write off its loop). Format 1, a CBOR map holding the stream as a
-// byte string, is still read.
+// its .snap files: thin snapshots, below, which the daemon uses). Format 1,
+// a CBOR map holding the stream as a byte string, is still read.
 //
 // A follower that receives a snapshot from the leader restores the backend
 // from the stream (Config.RestoreBackend) and reopens everything from it

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/etcdlab/etcdlab/core/mvcc"
+	"github.com/etcdlab/etcdlab/core/raft"
 )
 
 // Log retention: with a small snapshot count the members snapshot and
@@ -116,37 +117,7 @@ func TestCrashBeforeInstallingSnapshot(t *testing.T) {
 		c.mustDo(l, put(fmt.Sprintf("k%02d", i), "v"))
 	}
 	node := c.nodes[lag]
-	c.manual = node
-	c.start(node, c.infos)
-	crashed := false
-	for range 50 {
-		for _, n := range c.nodes {
-			if n.m != nil {
-				n.m.Tick()
-			}
-		}
-		// Carry out the lagging member's Readys by hand: persist a
-		// snapshot, then crash before Advance installs it.
-		for node.m != nil && node.m.HasReady() {
-			rd := node.m.Ready()
-			node.disk.persist(rd)
-			if !rd.Snapshot.IsEmpty() {
-				c.crash(lag)
-				crashed = true
-				break
-			}
-			c.msgs = append(c.msgs, rd.Messages...)
-			node.m.Advance(rd)
-		}
-		c.settle()
-		if crashed {
-			break
-		}
-	}
-	if !crashed {
-		t.Fatalf("no snapshot reached the lagging member")
-	}
-	c.manual = nil
+	crashOnSnapshotArrival(t, c, lag)
 	c.restart(lag)
 	if got := node.m.applied; got != node.disk.snapshot.Meta.Index {
 		t.Fatalf("restarted at applied %d, want the persisted snapshot's %d", got, node.disk.snapshot.Meta.Index)
@@ -185,4 +156,36 @@ func TestDecodeSnapshotFormats(t *testing.T) {
 	if _, _, err := DecodeSnapshot(v3); err == nil || !strings.Contains(err.Error(), "format 3") {
 		t.Fatalf("format 3: %v, want a refusal naming the format", err)
 	}
+}
+
+// crashOnSnapshotArrival restarts the crashed member lag and carries out
+// its Readys by hand until one brings a snapshot from the leader: it
+// persists that snapshot, then crashes before Advance installs it, and
+// returns the snapshot. The member stays down.
+func crashOnSnapshotArrival(t *testing.T, c *testCluster, lag int) raft.Snapshot {
+	t.Helper()
+	node := c.nodes[lag]
+	c.manual = node
+	defer func() { c.manual = nil }()
+	c.start(node, c.infos)
+	for range 50 {
+		for _, n := range c.nodes {
+			if n.m != nil {
+				n.m.Tick()
+			}
+		}
+		for node.m != nil && node.m.HasReady() {
+			rd := node.m.Ready()
+			node.disk.persist(rd)
+			if !rd.Snapshot.IsEmpty() {
+				c.crash(lag)
+				return *rd.Snapshot
+			}
+			c.msgs = append(c.msgs, rd.Messages...)
+			node.m.Advance(rd)
+		}
+		c.settle()
+	}
+	t.Fatalf("no snapshot reached the lagging member (seed %d)", c.seed)
+	return raft.Snapshot{}
 }

@@ -7,7 +7,7 @@ import (
 	"github.com/etcdlab/etcdlab/core/rng"
 )
 
-// Review tests of thin snapshots at the member level: crashes before a
+// Crashes around thin snapshots at the member level: crashes before a
 // received full snapshot is installed, restarts of a leader that holds
 // only a thin snapshot, isolation and heals, in random order. Every member
 // must end with the leader's key space.
@@ -25,38 +25,9 @@ func TestThinCrashBeforeInstallingFullSnapshot(t *testing.T) {
 		c.mustDo(l, put(fmt.Sprintf("k%02d", i), "v"))
 	}
 	node := c.nodes[lag]
-	c.manual = node
-	c.start(node, c.infos)
-	crashed := false
-	for range 50 {
-		for _, n := range c.nodes {
-			if n.m != nil {
-				n.m.Tick()
-			}
-		}
-		for node.m != nil && node.m.HasReady() {
-			rd := node.m.Ready()
-			node.disk.persist(rd)
-			if !rd.Snapshot.IsEmpty() {
-				if IsThinSnapshot(rd.Snapshot.Data) {
-					t.Fatalf("the leader sent a thin snapshot (seed %d)", seed)
-				}
-				c.crash(lag)
-				crashed = true
-				break
-			}
-			c.msgs = append(c.msgs, rd.Messages...)
-			node.m.Advance(rd)
-		}
-		c.settle()
-		if crashed {
-			break
-		}
+	if snap := crashOnSnapshotArrival(t, c, lag); IsThinSnapshot(snap.Data) {
+		t.Fatalf("the leader sent a thin snapshot (seed %d)", seed)
 	}
-	if !crashed {
-		t.Fatalf("no snapshot reached the lagging member (seed %d)", seed)
-	}
-	c.manual = nil
 	c.restart(lag)
 	if got := node.m.applied; got != node.disk.snapshot.Meta.Index {
 		t.Fatalf("restarted at applied %d, want the persisted snapshot's %d (seed %d)", got, node.disk.snapshot.Meta.Index, seed)

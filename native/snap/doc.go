@@ -48,9 +48,11 @@
 //     the entries after it. Release(index) drops segments before the newest
 //     snapshot, so a fallback further back than that fails at wal.Open with a
 //     clear error; the member must then be restored from a peer.
-//   - etcd v3 keeps the backend database in a separate .snap.db file and its
-//     .snap files hold only the v2 store; etcdlab's raft.Snapshot carries the
-//     state in Data, in one file.
+//   - etcd's .snap files hold only the v2 store and receive a leader's
+//     database as a separate .snap.db file. The daemon's own snapshots are
+//     thin (core/server snapshot.go): metadata only, a few hundred bytes; a
+//     full snapshot received from a leader carries the backend in Data, in
+//     the one .snap file, until newer snapshots purge it.
 //   - An empty snapshot (index 0) is refused with ErrEmptySnapshot, where
 //     etcd silently ignores it.
 //   - Load returns the broken files it set aside instead of logging them
